@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** A rate limit such as `10/1m`: at most `count` events per `windowMs`; count 0 disables it. */
+export interface RateLimit {
+  count: number;
+  windowMs: number;
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+const rateLimit = z
+  .string()
+  .trim()
+  .regex(/^\d+(\/\d*[smhd])?$/, 'expected COUNT or COUNT/WINDOW, e.g. 10/1m')
+  .transform((value): RateLimit => {
+    const [count, window = '1m'] = value.split('/') as [string, string | undefined];
+    const unit = window.slice(-1) as keyof typeof UNIT_MS;
+    const amount = window.length > 1 ? Number(window.slice(0, -1)) : 1;
+    return { count: Number(count), windowMs: amount * UNIT_MS[unit] };
+  });
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.email().optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  PUBLICATION_NAME: z.string().trim().min(1).max(200).optional(),
+  SUBSCRIBE_RATE_LIMIT: rateLimit.default(rateLimit.parse('10/1m')),
+  CONFIRM_MAILS_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
+  TRUST_PROXY: bool.default(false),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  SEND_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  secret: string;
+  adminApiKey: string | undefined;
+  publicationName: string;
+  subscribeRateLimit: RateLimit;
+  confirmMailsPerDay: number;
+  trustProxy: boolean;
+  sendConcurrency: number;
+  sendRatePerSecond: number;
+  sendRetryDelayMs: number;
+  sendMaxAttempts: number;
+  workerPollMs: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Thrown for a bad environment; its message is the one line start-up prints. */
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment. Only the first problem is reported, as one line naming
+ * the variable, because that is what an operator fixes first.
+ */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** Builds the runtime configuration, creating DATA_DIR and a persistent SECRET on first run. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const e = parseEnv(env);
+  const dataDir = resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? join(dataDir, 'broadsheet.db'),
+    publicUrl,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `newsletter@${mailDomain(publicUrl)}`,
+    secret: e.SECRET ?? persistedSecret(dataDir),
+    adminApiKey: e.ADMIN_API_KEY,
+    publicationName: e.PUBLICATION_NAME ?? 'Broadsheet',
+    subscribeRateLimit: e.SUBSCRIBE_RATE_LIMIT,
+    confirmMailsPerDay: e.CONFIRM_MAILS_PER_DAY,
+    trustProxy: e.TRUST_PROXY,
+    sendConcurrency: e.SEND_CONCURRENCY,
+    sendRatePerSecond: e.SEND_RATE_PER_SECOND,
+    sendRetryDelayMs: e.SEND_RETRY_DELAY_MS,
+    sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    workerPollMs: e.WORKER_POLL_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+// "localhost" is not a valid mail domain for many parsers; keep a dotted name for defaults.
+function mailDomain(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return host.includes('.') ? host : `${host}.localdomain`;
+}
+
+// Tokens in mails already sent must stay valid across restarts, so a generated secret is kept.
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

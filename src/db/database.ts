@@ -1,0 +1,64 @@
+import type { ColumnType, Generated, Kysely } from 'kysely';
+
+/** ISO-8601 UTC timestamps stored as text: they sort correctly and read the same on every dialect. */
+export type Timestamp = string;
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export const MAIL_KINDS = ['confirm', 'welcome'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+export interface SubscribersTable {
+  id: Generated<number>;
+  /** As the reader typed it (trimmed, domain lower-cased and in ASCII form). */
+  email: string;
+  /** Lower-cased `email`: the uniqueness key. */
+  email_normalized: string;
+  name: string | null;
+  status: SubscriberStatus;
+  /** Which form or channel the reader came through (`form`, `api`, `embed`, `import`, ...). */
+  source: string;
+  consent_ip: string | null;
+  consent_user_agent: string | null;
+  consent_at: Timestamp | null;
+  confirm_ip: string | null;
+  attributes: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  unsubscribed_at: Timestamp | null;
+}
+
+/** Transactional mail (confirmations, welcomes) waiting for the worker. */
+export interface MailQueueTable {
+  id: Generated<number>;
+  kind: MailKind;
+  subscriber_id: number;
+  status: ColumnType<MailStatus, MailStatus | undefined, MailStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON-encoded value. */
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  subscribers: SubscribersTable;
+  mail_queue: MailQueueTable;
+  settings: SettingsTable;
+}
+
+export type Db = Kysely<Database>;

@@ -1,0 +1,20 @@
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { Logger } from './log.js';
+import type { Mailer } from './mail/mailer.js';
+import type { Renderer } from './render/renderer.js';
+import type { Tokens } from './subscriptions/tokens.js';
+
+/** Everything with a side effect, built once at an entry point and passed down. */
+export interface Deps {
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  renderer: Renderer;
+  tokens: Tokens;
+  /** Tells a running worker that new work is queued, so mail goes out without waiting a poll. */
+  wakeWorker: () => void;
+}

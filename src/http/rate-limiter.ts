@@ -1,0 +1,31 @@
+import type { Clock } from '../clock.js';
+import type { RateLimit } from '../config.js';
+
+export interface RateLimiter {
+  /** Counts one event for `key`; returns 0 if allowed, else the seconds until it would be. */
+  take(key: string): number;
+}
+
+/**
+ * Fixed-window counter per key, in memory. It guards one process; several processes behind a
+ * balancer each allow the limit, which is acceptable for an abuse brake.
+ */
+export function createRateLimiter(limit: RateLimit, clock: Clock): RateLimiter {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    take(key) {
+      if (limit.count === 0) return 0;
+      const now = clock.now().getTime();
+      if (windows.size > 50_000) {
+        for (const [k, w] of windows) if (now - w.start >= limit.windowMs) windows.delete(k);
+      }
+      let window = windows.get(key);
+      if (!window || now - window.start >= limit.windowMs) {
+        window = { start: now, count: 0 };
+        windows.set(key, window);
+      }
+      window.count += 1;
+      return window.count > limit.count ? Math.ceil((window.start + limit.windowMs - now) / 1000) : 0;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../log.js';
+import { assertHeaderSafe, type Mailer, type OutgoingMail } from './mailer.js';
+import { toNodemailer } from './nodemailer-message.js';
+
+/**
+ * The default transport when no SMTP_URL is set: each message becomes a `.eml` file under
+ * DATA_DIR/outbox, so the whole product runs and can be inspected with no mail server.
+ */
+export function createOutboxMailer(dir: string, logger: Logger): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let counter = 0;
+  let ready: Promise<unknown> | undefined;
+  return {
+    async send(mail: OutgoingMail) {
+      assertHeaderSafe(mail);
+      ready ??= mkdir(dir, { recursive: true });
+      await ready;
+      const info = await transport.sendMail(toNodemailer(mail));
+      const file = join(dir, `${Date.now()}-${process.pid}-${++counter}.eml`);
+      await writeFile(file, info.message as Buffer);
+      logger.info('mail.outbox', { to: mail.to.address, subject: mail.subject, file });
+      return { messageId: info.messageId };
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import type { Deps } from './deps.js';
+import { processMailQueue } from './jobs/mail-queue.js';
+import { startWorkerLoop, type WorkerLoop } from './jobs/worker-loop.js';
+import type { Logger } from './log.js';
+import type { Mailer } from './mail/mailer.js';
+import { createOutboxMailer } from './mail/outbox-mailer.js';
+import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createRenderer } from './render/renderer.js';
+import { createTokens } from './subscriptions/tokens.js';
+
+export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
+
+export function createMailer(config: Config, logger: Logger): Mailer {
+  return config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, maxConnections: config.sendConcurrency, logger })
+    : createOutboxMailer(join(config.dataDir, 'outbox'), logger);
+}
+
+/** The composition root for Node entries: opens and migrates the database, builds every dependency. */
+export async function createNodeDeps(config: Config, logger: Logger, overrides: Partial<Deps> = {}): Promise<Deps> {
+  const db = overrides.db ?? openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  return {
+    db,
+    mailer: overrides.mailer ?? createMailer(config, logger),
+    clock: overrides.clock ?? systemClock,
+    config,
+    logger,
+    renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR),
+    tokens: overrides.tokens ?? createTokens(config.secret),
+    wakeWorker: () => {},
+  };
+}
+
+/** Starts the background worker and points `deps.wakeWorker` at it. */
+export function startWorker(deps: Deps): WorkerLoop {
+  const loop = startWorkerLoop({ mail: () => processMailQueue(deps) }, { pollMs: deps.config.workerPollMs, logger: deps.logger });
+  deps.wakeWorker = () => loop.wake();
+  return loop;
+}

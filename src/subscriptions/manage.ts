@@ -1,0 +1,93 @@
+import { addMs, iso } from '../clock.js';
+import type { Deps } from '../deps.js';
+import type { SubscriberStatus } from '../db/database.js';
+import { Invalid, NotFound } from '../errors.js';
+import { parseName } from './email-address.js';
+import { confirmMailsSince, enqueueMail } from './enqueue-mail.js';
+
+export interface Membership {
+  id: number;
+  email: string;
+  name: string | null;
+  status: SubscriberStatus;
+}
+
+type ManageDeps = Pick<Deps, 'db' | 'clock' | 'tokens' | 'config' | 'wakeWorker'>;
+
+/** The subscriber a manage token (unsubscribe or preferences link) belongs to. */
+export async function findByManageToken(deps: Pick<Deps, 'db' | 'tokens'>, token: string): Promise<Membership> {
+  const claims = deps.tokens.verify('manage', token);
+  if (!claims) throw new Invalid('This link is not valid.');
+  const row = await deps.db
+    .selectFrom('subscribers')
+    .select(['id', 'email', 'name', 'status'])
+    .where('id', '=', claims.subscriberId)
+    .executeTakeFirst();
+  if (!row) throw new NotFound('This subscription no longer exists.');
+  return row;
+}
+
+/**
+ * Unsubscribes the holder of a manage token. Idempotent: mailbox providers retry one-click
+ * POSTs, and a second click must still say "you are unsubscribed".
+ */
+export async function unsubscribe(deps: ManageDeps, token: string): Promise<Membership> {
+  const member = await findByManageToken(deps, token);
+  const now = iso(deps.clock.now());
+  await deps.db
+    .updateTable('subscribers')
+    .set({ status: 'unsubscribed', unsubscribed_at: now, updated_at: now })
+    .where('id', '=', member.id)
+    .where('status', 'in', ['active', 'pending'])
+    .execute();
+  return { ...member, status: member.status === 'active' || member.status === 'pending' ? 'unsubscribed' : member.status };
+}
+
+export type PreferencesAction = 'save' | 'leave' | 'resubscribe';
+
+export type PreferencesOutcome = 'saved' | 'unsubscribed' | 'resubscribed' | 'confirmation_queued';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Changes a reader's own subscription. Coming back is immediate for a reader who once confirmed
+ * (the link proves they read this mailbox); anyone else gets a new confirmation mail.
+ */
+export async function updatePreferences(
+  deps: ManageDeps,
+  token: string,
+  input: { action: PreferencesAction; name?: unknown },
+): Promise<PreferencesOutcome> {
+  const member = await findByManageToken(deps, token);
+  const nowDate = deps.clock.now();
+  const now = iso(nowDate);
+  if (input.action === 'leave') {
+    await unsubscribe(deps, token);
+    return 'unsubscribed';
+  }
+  if (input.action === 'save') {
+    const name = parseName(input.name);
+    await deps.db.updateTable('subscribers').set({ name, updated_at: now }).where('id', '=', member.id).execute();
+    return 'saved';
+  }
+  if (member.status === 'bounced' || member.status === 'complained') {
+    throw new Invalid('Mail to this address could not be delivered, so it cannot be resubscribed here. Please contact the publication.');
+  }
+  if (member.status === 'active') return 'resubscribed';
+  const back = await deps.db
+    .updateTable('subscribers')
+    .set({ status: 'active', unsubscribed_at: null, updated_at: now })
+    .where('id', '=', member.id)
+    .where('status', '=', 'unsubscribed')
+    .where('confirmed_at', 'is not', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (back) return 'resubscribed';
+  const queued = await deps.db.transaction().execute(async (trx) => {
+    if ((await confirmMailsSince(trx, member.id, iso(addMs(nowDate, -DAY_MS)))) >= deps.config.confirmMailsPerDay) return false;
+    await enqueueMail(trx, 'confirm', member.id, now);
+    return true;
+  });
+  if (queued) deps.wakeWorker();
+  return 'confirmation_queued';
+}

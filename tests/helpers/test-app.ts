@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import type { WorkerLoop } from '../../src/jobs/worker-loop.js';
+import { silentLogger } from '../../src/log.js';
+import { createNodeDeps, startWorker } from '../../src/runtime.js';
+import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
+
+/** A clock tests can move by hand. */
+export function manualClock(start = new Date('2026-11-24T09:00:00.000Z')): Clock & { advance(ms: number): void; set(d: Date): void } {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance(ms) {
+      now += ms;
+    },
+    set(d) {
+      now = d.getTime();
+    },
+  };
+}
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  config: Config;
+  smtp: SmtpSink;
+  dataDir: string;
+  /** Runs the worker's passes until no work is due (deterministic alternative to the loop). */
+  drain(): Promise<void>;
+  startWorker(): WorkerLoop;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh SQLite file with real migrations, a real SMTP server, and the app over them. Each test
+ * gets its own, so tests never share state.
+ */
+export async function createTestContext(
+  options: { env?: Record<string, string>; clock?: Clock; smtp?: SinkOptions } = {},
+): Promise<TestContext> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'broadsheet-test-'));
+  const smtp = await startSmtpSink(options.smtp);
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'https://news.example.com',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'newsletter@example.com',
+    SECRET: 'test-secret-test-secret-test-secret-0123',
+    PUBLICATION_NAME: 'Allycaral',
+    SUBSCRIBE_RATE_LIMIT: '1000/1m',
+    TRUST_PROXY: 'true',
+    SEND_RETRY_DELAY_MS: '10',
+    WORKER_POLL_MS: '20',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const deps = await createNodeDeps(config, silentLogger, options.clock ? { clock: options.clock } : {});
+  const app = createApp(deps);
+  let loop: WorkerLoop | undefined;
+  const { processMailQueue } = await import('../../src/jobs/mail-queue.js');
+  return {
+    app,
+    deps,
+    config,
+    smtp,
+    dataDir,
+    async drain() {
+      while ((await processMailQueue(deps)) > 0);
+    },
+    startWorker() {
+      loop = startWorker(deps);
+      return loop;
+    },
+    async close() {
+      await loop?.stop();
+      await deps.mailer.close();
+      await deps.db.destroy();
+      await smtp.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Pulls the first URL under PUBLIC_URL with the given path prefix out of a message's text. */
+export function linkIn(text: string, prefix: string): string {
+  const match = text.match(new RegExp(`https://news\\.example\\.com${prefix}[^\\s\\]>"]+`));
+  if (!match) throw new Error(`No ${prefix} link in:\n${text}`);
+  return match[0];
+}
+
+export const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  body: new URLSearchParams(fields).toString(),
+});
