@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
-import { processMailQueue } from './jobs/mail-queue.js';
+import { workerTasks } from './jobs/tasks.js';
 import { startWorkerLoop, type WorkerLoop } from './jobs/worker-loop.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
@@ -40,7 +40,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
 
 /** Starts the background worker and points `deps.wakeWorker` at it. */
 export function startWorker(deps: Deps): WorkerLoop {
-  const loop = startWorkerLoop({ mail: () => processMailQueue(deps) }, { pollMs: deps.config.workerPollMs, logger: deps.logger });
+  const loop = startWorkerLoop(workerTasks(deps), { pollMs: deps.config.workerPollMs, logger: deps.logger });
   deps.wakeWorker = () => loop.wake();
   return loop;
 }

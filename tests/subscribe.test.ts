@@ -109,7 +109,7 @@ describe('subscription-bombing defence', () => {
     expect(statuses).toEqual([202, 202, 202, 429]);
     const limited = await from('198.51.100.1', 9);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect((await limited.json()).error.code).toBe('rate_limited');
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     expect((await from('198.51.100.2', 10)).status).toBe(202);
     expect(await subscribers()).toHaveLength(4);
   });

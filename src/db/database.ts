@@ -55,10 +55,46 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  /** SHA-256 of the key: the key itself is shown once and never stored. */
+  key_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export const POST_STATUSES = ['draft', 'scheduled', 'published'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export interface PostsTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  excerpt: string | null;
+  author: string | null;
+  /** JSON array of strings. */
+  tags: ColumnType<string, string | undefined, string>;
+  email_subject: string | null;
+  body_markdown: string;
+  body_html: string;
+  status: PostStatus;
+  scheduled_at: Timestamp | null;
+  published_at: Timestamp | null;
+  /** 1 = publishing also mails the post (SQLite has no boolean type). */
+  send_on_publish: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mail_queue: MailQueueTable;
   settings: SettingsTable;
+  api_keys: ApiKeysTable;
+  posts: PostsTable;
 }
 
 export type Db = Kysely<Database>;

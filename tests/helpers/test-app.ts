@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
+import { workerTasks } from '../../src/jobs/tasks.js';
 import type { WorkerLoop } from '../../src/jobs/worker-loop.js';
 import { silentLogger } from '../../src/log.js';
 import { createNodeDeps, startWorker } from '../../src/runtime.js';
@@ -62,7 +63,6 @@ export async function createTestContext(
   const deps = await createNodeDeps(config, silentLogger, options.clock ? { clock: options.clock } : {});
   const app = createApp(deps);
   let loop: WorkerLoop | undefined;
-  const { processMailQueue } = await import('../../src/jobs/mail-queue.js');
   return {
     app,
     deps,
@@ -70,7 +70,12 @@ export async function createTestContext(
     smtp,
     dataDir,
     async drain() {
-      while ((await processMailQueue(deps)) > 0);
+      const tasks = Object.values(workerTasks(deps));
+      for (;;) {
+        let handled = 0;
+        for (const task of tasks) handled += await task();
+        if (handled === 0) return;
+      }
     },
     startWorker() {
       loop = startWorker(deps);

@@ -1,0 +1,21 @@
+import type { Config } from '../config.js';
+import type { Deps } from '../deps.js';
+import type { Logger } from '../log.js';
+
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  /** Opens and migrates the database and builds every dependency (once). */
+  deps(): Promise<Deps>;
+  out(line: string): void;
+}
+
+/** One `broadsheet NAME ...` subcommand. Returns the exit code (0 when omitted). */
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  run(args: string[], ctx: CliContext): Promise<number | void>;
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,10 @@
+import type { Deps } from '../deps.js';
+import { processMailQueue } from './mail-queue.js';
+import type { Task } from './worker-loop.js';
+
+/** Every kind of background work the worker runs each pass. */
+export function workerTasks(deps: Deps): Record<string, Task> {
+  return {
+    mail: () => processMailQueue(deps),
+  };
+}
