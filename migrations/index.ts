@@ -1,9 +1,15 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_subscribers.js';
 import * as m0002 from './0002_keys_and_posts.js';
+import * as m0003 from './0003_post_publishing.js';
+import * as m0004 from './0004_subscriber_management.js';
+import * as m0005 from './0005_sends.js';
 
 /** Every migration, in order. Names never change once released; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '0001_subscribers': m0001,
   '0002_keys_and_posts': m0002,
+  '0003_post_publishing': m0003,
+  '0004_subscriber_management': m0004,
+  '0005_sends': m0005,
 };

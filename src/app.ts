@@ -4,8 +4,17 @@ import { adminAuth } from './http/admin-auth.js';
 import { errorBody, handleError } from './http/errors.js';
 import { createRouter } from './http/openapi.js';
 import type { RemoteAddress } from './http/request.js';
+import { archiveRoutes } from './http/routes/archive-routes.js';
+import { docsRoutes } from './http/routes/docs-routes.js';
 import { keyRoutes } from './http/routes/key-routes.js';
+import { postRoutes } from './http/routes/post-routes.js';
+import { sendRoutes } from './http/routes/send-routes.js';
+import { settingsRoutes } from './http/routes/settings-routes.js';
 import { subscriptionRoutes } from './http/routes/subscription-routes.js';
+import { statsRoutes } from './http/routes/stats-routes.js';
+import { subscriberRoutes } from './http/routes/subscriber-routes.js';
+import { suppressionRoutes } from './http/routes/suppression-routes.js';
+import { webhookRoutes } from './http/routes/webhook-routes.js';
 
 export interface HttpOptions {
   /** The socket's peer address (Node); without it, rate limits key on proxy headers or nothing. */
@@ -20,6 +29,8 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
       // Pages carry no scripts; /subscribe must stay embeddable in a blog's iframe.
       xFrameOptions: false,
       contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ["'self'", 'https:', 'data:'], formAction: ["'self'"] },
+      // A route that needs its own policy (GET /docs runs Swagger UI) sets the header itself.
+      overwrite: false,
     }),
   );
   app.get('/health', (c) => c.json({ status: 'ok' }));
@@ -27,6 +38,15 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
 
   app.use('/api/admin/*', adminAuth(deps));
   app.route('/', keyRoutes(deps));
+  app.route('/', postRoutes(deps));
+  app.route('/', sendRoutes(deps));
+  app.route('/', settingsRoutes(deps));
+  app.route('/', subscriberRoutes(deps));
+  app.route('/', suppressionRoutes(deps));
+  app.route('/', statsRoutes(deps));
+  app.route('/', webhookRoutes(deps));
+  app.route('/', archiveRoutes(deps));
+  app.route('/', docsRoutes(app));
 
   app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json(errorBody('not_found', 'No such route'), 404) : c.text('Not found', 404)));
   app.onError(handleError(deps.logger));

@@ -14,7 +14,8 @@ const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const rateLimit = z
   .string()
   .trim()
-  .regex(/^\d+(\/\d*[smhd])?$/, 'expected COUNT or COUNT/WINDOW, e.g. 10/1m')
+  // A zero-length window ("10/0m") would silently turn the limit off: refuse it.
+  .regex(/^\d+(\/([1-9]\d*)?[smhd])?$/, 'expected COUNT or COUNT/WINDOW, e.g. 10/1m')
   .transform((value): RateLimit => {
     const [count, window = '1m'] = value.split('/') as [string, string | undefined];
     const unit = window.slice(-1) as keyof typeof UNIT_MS;
@@ -43,7 +44,19 @@ const schema = z.object({
   SEND_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
   SEND_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SEND_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  UNSUBSCRIBE_MAILTO: z.email().optional(),
+  FEEDBACK_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash, underscore').optional(),
+  DKIM_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain name').optional(),
+  DKIM_SELECTOR: z.string().regex(/^[a-z0-9._-]+$/i, 'a DKIM selector').optional(),
+  DKIM_PRIVATE_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM private key' }).optional(),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  BOUNCE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SES_SNS_TOPIC_ARNS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected comma-separated SNS topic ARNs')))
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -67,8 +80,17 @@ export interface Config {
   sendRatePerSecond: number;
   sendRetryDelayMs: number;
   sendMaxAttempts: number;
+  /** How long a worker owns claimed deliveries; after a crash they are taken again when it runs out. */
+  sendLeaseMs: number;
+  unsubscribeMailto: string | undefined;
+  feedbackId: string | undefined;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   workerPollMs: number;
   logLevel: Env['LOG_LEVEL'];
+  /** Key of the HMAC on generic bounce webhooks; unset disables that provider. */
+  bounceWebhookSecret: string | undefined;
+  /** The SNS topics whose SES notifications are trusted; empty disables the `ses` provider. */
+  sesTopicArns: string[];
 }
 
 /** Thrown for a bad environment; its message is the one line start-up prints. */
@@ -112,9 +134,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     sendRetryDelayMs: e.SEND_RETRY_DELAY_MS,
     sendMaxAttempts: e.SEND_MAX_ATTEMPTS,
+    sendLeaseMs: e.SEND_LEASE_MS,
+    unsubscribeMailto: e.UNSUBSCRIBE_MAILTO,
+    feedbackId: e.FEEDBACK_ID,
+    dkim: dkimConfig(e),
     workerPollMs: e.WORKER_POLL_MS,
     logLevel: e.LOG_LEVEL,
+    bounceWebhookSecret: e.BOUNCE_WEBHOOK_SECRET,
+    sesTopicArns: e.SES_SNS_TOPIC_ARNS ?? [],
   };
+}
+
+function dkimConfig(e: Env): Config['dkim'] {
+  const parts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY];
+  if (parts.every((p) => p === undefined)) return undefined;
+  if (parts.some((p) => p === undefined)) {
+    throw new ConfigError('Invalid configuration: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together');
+  }
+  // Keys often arrive through env files with literal "\n" sequences.
+  return { domainName: e.DKIM_DOMAIN!, keySelector: e.DKIM_SELECTOR!, privateKey: e.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n') };
 }
 
 // "localhost" is not a valid mail domain for many parsers; keep a dotted name for defaults.

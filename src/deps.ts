@@ -17,4 +17,6 @@ export interface Deps {
   tokens: Tokens;
   /** Tells a running worker that new work is queued, so mail goes out without waiting a poll. */
   wakeWorker: () => void;
+  /** Outbound HTTP (SNS signing certificates, subscription confirmations); global fetch when unset. */
+  fetch?: typeof fetch;
 }

@@ -18,7 +18,7 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.
 
 export function createMailer(config: Config, logger: Logger): Mailer {
   return config.smtpUrl
-    ? createSmtpMailer({ url: config.smtpUrl, maxConnections: config.sendConcurrency, logger })
+    ? createSmtpMailer({ url: config.smtpUrl, maxConnections: config.sendConcurrency, dkim: config.dkim, logger })
     : createOutboxMailer(join(config.dataDir, 'outbox'), logger);
 }
 
@@ -35,6 +35,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR),
     tokens: overrides.tokens ?? createTokens(config.secret),
     wakeWorker: () => {},
+    fetch: overrides.fetch ?? fetch,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
+import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 
 /** Every subcommand of `broadsheet`; add new ones here. */
-export const commands: Command[] = [migrateCommand, keysCommand];
+export const commands: Command[] = [migrateCommand, keysCommand, importCommand];

@@ -6,6 +6,9 @@ export type Timestamp = string;
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
+export const CONSENT_BASES = ['double_opt_in', 'editor'] as const;
+export type ConsentBasis = (typeof CONSENT_BASES)[number];
+
 export const MAIL_KINDS = ['confirm', 'welcome'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -25,6 +28,8 @@ export interface SubscribersTable {
   consent_ip: string | null;
   consent_user_agent: string | null;
   consent_at: Timestamp | null;
+  /** `double_opt_in`: the reader confirmed by mail; `editor`: the editor vouched for consent. */
+  consent_basis: ColumnType<ConsentBasis, ConsentBasis | undefined, ConsentBasis>;
   confirm_ip: string | null;
   attributes: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
@@ -87,6 +92,99 @@ export interface PostsTable {
   send_on_publish: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The opening of the body as plain text (derived on save, like body_html). */
+  summary: string;
+  /** Why the worker could not publish this scheduled post yet (null when nothing failed). */
+  publish_error: string | null;
+  publish_attempts: ColumnType<number, number | undefined, number>;
+  /** When the worker tries again after a failed scheduled publish. */
+  publish_retry_at: Timestamp | null;
+}
+
+export const SEND_STATUSES = ['queued', 'sending', 'paused', 'done', 'cancelled'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
+
+/** One mailing of one post, with its rendered content and running counts. */
+export interface SendsTable {
+  id: Generated<number>;
+  post_id: number;
+  status: SendStatus;
+  subject: string;
+  from_name: string;
+  from_address: string;
+  reply_to: string | null;
+  html: string | null;
+  text: string | null;
+  total: ColumnType<number, number | undefined, number>;
+  sent: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  skipped: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'bounced', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One recipient of one send: the ledger of who got which email. */
+export interface DeliveriesTable {
+  id: Generated<number>;
+  send_id: number;
+  subscriber_id: number | null;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  message_id: string | null;
+  sent_at: Timestamp | null;
+}
+
+export interface SubscriberTagsTable {
+  subscriber_id: number;
+  /** Lower-cased label used to segment the list. */
+  tag: string;
+}
+
+export const SUPPRESSION_KINDS = ['address', 'domain'] as const;
+export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
+
+export const SUPPRESSION_REASONS = ['manual', 'bounce', 'complaint'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** Addresses and domains that must never be mailed, kept even after a subscriber is erased. */
+export interface SuppressionsTable {
+  id: Generated<number>;
+  kind: SuppressionKind;
+  /** Lower-cased address or ASCII domain; null when only the hash is kept (the owner was erased). */
+  value: string | null;
+  /** SHA-256 hex of the value: how lookups find an entry whatever became of its clear text. */
+  value_hash: string;
+  reason: SuppressionReason;
+  created_at: Timestamp;
+}
+
+export const BOUNCE_KINDS = ['hard', 'soft', 'complaint'] as const;
+export type BounceKind = (typeof BOUNCE_KINDS)[number];
+
+/** Bounces and complaints reported by the mail provider for a subscriber (erased with them). */
+export interface BounceEventsTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  provider: string;
+  kind: BounceKind;
+  detail: string | null;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
+/** Webhook notifications already applied (replay protection). */
+export interface WebhookEventsTable {
+  provider: string;
+  event_id: string;
+  received_at: Timestamp;
 }
 
 export interface Database {
@@ -95,6 +193,12 @@ export interface Database {
   settings: SettingsTable;
   api_keys: ApiKeysTable;
   posts: PostsTable;
+  sends: SendsTable;
+  deliveries: DeliveriesTable;
+  subscriber_tags: SubscriberTagsTable;
+  suppressions: SuppressionsTable;
+  bounce_events: BounceEventsTable;
+  webhook_events: WebhookEventsTable;
 }
 
 export type Db = Kysely<Database>;

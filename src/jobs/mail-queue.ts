@@ -15,11 +15,15 @@ const SUBJECTS: Record<MailKind, string> = {
   welcome: 'Welcome to {{publication}}',
 };
 
-/** Which subscriber statuses a queued mail may still go to when its turn comes. */
-const STILL_WANTED: Record<MailKind, readonly SubscriberStatus[]> = {
-  confirm: ['pending', 'unsubscribed'],
-  welcome: ['active'],
-};
+/**
+ * Whether a queued mail may still go out when its turn comes. A reader who left may ask to come
+ * back (a confirmation queued after leaving), but confirmations queued before they left must not
+ * follow them out: one click on "unsubscribe" stops a subscription-bombing run.
+ */
+function stillWanted(kind: MailKind, member: { status: SubscriberStatus; unsubscribed_at: string | null }, queuedAt: string): boolean {
+  if (kind === 'welcome') return member.status === 'active';
+  return member.status === 'pending' || (member.status === 'unsubscribed' && member.unsubscribed_at !== null && member.unsubscribed_at < queuedAt);
+}
 
 /**
  * Sends due transactional mail (confirmations, welcomes). Rows are claimed with a lease: if the
@@ -37,14 +41,14 @@ export async function processMailQueue(deps: Deps): Promise<number> {
     .set((eb) => ({ lease_until: iso(addMs(now, LEASE_MS)), attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', db.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').limit(BATCH))
     .where(due)
-    .returning(['id', 'kind', 'subscriber_id', 'attempts'])
+    .returning(['id', 'kind', 'subscriber_id', 'attempts', 'created_at'])
     .execute();
   if (claimed.length === 0) return 0;
 
   const settings = await getSettings(db, config);
   const subscribers = await db
     .selectFrom('subscribers')
-    .select(['id', 'email', 'name', 'status'])
+    .select(['id', 'email', 'name', 'status', 'unsubscribed_at'])
     .where('id', 'in', claimed.map((c) => c.subscriber_id))
     .execute();
   const byId = new Map(subscribers.map((s) => [s.id, s]));
@@ -52,7 +56,7 @@ export async function processMailQueue(deps: Deps): Promise<number> {
   await Promise.all(
     claimed.map(async (job) => {
       const member = byId.get(job.subscriber_id);
-      if (!member || !STILL_WANTED[job.kind].includes(member.status)) {
+      if (!member || !stillWanted(job.kind, member, job.created_at)) {
         await finish(deps, job.id, { status: 'skipped', last_error: `subscriber is ${member?.status ?? 'gone'}` });
         return;
       }
@@ -105,7 +109,7 @@ async function send(
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
-    headers: listUnsubscribeHeaders(links.unsubscribe_url),
+    headers: listUnsubscribeHeaders(links.unsubscribe_url, deps.config.unsubscribeMailto),
     messageId,
   });
 }

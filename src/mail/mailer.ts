@@ -18,6 +18,11 @@ export interface SentMail {
 /** The only way mail leaves the process. Two transports: SMTP (nodemailer) and the outbox. */
 export interface Mailer {
   send(mail: OutgoingMail): Promise<SentMail>;
+  /**
+   * Sends a complete message that is already MIME-encoded (the mailing fast path, see
+   * src/sending/mime-template.ts). DKIM, when configured, is applied by the transport.
+   */
+  sendRaw(envelope: { from: string; to: string }, raw: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -13,16 +13,24 @@ export function createOutboxMailer(dir: string, logger: Logger): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   let counter = 0;
   let ready: Promise<unknown> | undefined;
+  const write = async (message: Buffer | string) => {
+    ready ??= mkdir(dir, { recursive: true });
+    await ready;
+    const file = join(dir, `${Date.now()}-${process.pid}-${++counter}.eml`);
+    await writeFile(file, message);
+    return file;
+  };
   return {
     async send(mail: OutgoingMail) {
       assertHeaderSafe(mail);
-      ready ??= mkdir(dir, { recursive: true });
-      await ready;
       const info = await transport.sendMail(toNodemailer(mail));
-      const file = join(dir, `${Date.now()}-${process.pid}-${++counter}.eml`);
-      await writeFile(file, info.message as Buffer);
+      const file = await write(info.message as Buffer);
       logger.info('mail.outbox', { to: mail.to.address, subject: mail.subject, file });
       return { messageId: info.messageId };
+    },
+    async sendRaw(envelope, raw) {
+      const file = await write(raw);
+      logger.debug('mail.outbox', { to: envelope.to, file });
     },
     async close() {},
   };

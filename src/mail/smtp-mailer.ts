@@ -4,14 +4,24 @@ import type { Logger } from '../log.js';
 import { assertHeaderSafe, toMailError, type Mailer, type OutgoingMail } from './mailer.js';
 import { toNodemailer } from './nodemailer-message.js';
 
+export interface DkimOptions {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
 export interface SmtpOptions {
   url: string;
   maxConnections?: number;
+  dkim?: DkimOptions | undefined;
   logger?: Logger;
 }
 
+// nodemailer's default list omits List-Unsubscribe-Post; RFC 8058 requires it to be signed.
+const DKIM_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID';
+
 /** Sends through a pooled SMTP connection set (SMTP_URL). */
-export function createSmtpMailer({ url, maxConnections = 5 }: SmtpOptions): Mailer {
+export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions): Mailer {
   const transport = nodemailer.createTransport({
     url,
     pool: true,
@@ -19,6 +29,7 @@ export function createSmtpMailer({ url, maxConnections = 5 }: SmtpOptions): Mail
     maxMessages: Infinity,
     disableFileAccess: true,
     disableUrlAccess: true,
+    ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_HEADERS } } : {}),
   } satisfies SMTPPool.Options);
   return {
     async send(mail: OutgoingMail) {
@@ -26,6 +37,13 @@ export function createSmtpMailer({ url, maxConnections = 5 }: SmtpOptions): Mail
       try {
         const info = await transport.sendMail(toNodemailer(mail));
         return { messageId: info.messageId };
+      } catch (error) {
+        throw toMailError(error);
+      }
+    },
+    async sendRaw(envelope, raw) {
+      try {
+        await transport.sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
       } catch (error) {
         throw toMailError(error);
       }

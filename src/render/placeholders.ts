@@ -9,6 +9,14 @@ export interface Placeheld {
 
 const PLACEHOLDER = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
 
+// Stands in for "{{" in content that must not be read as a placeholder (a post about templates).
+const PROTECTED_BRACES = '\uE000';
+
+/** Marks every `{{` in author-written content as text, not a placeholder. */
+export function protectBraces(content: string): string {
+  return content.replaceAll('{{', PROTECTED_BRACES);
+}
+
 export function splitPlaceholders(template: string): Placeheld {
   const literals: string[] = [];
   const keys: string[] = [];
@@ -19,7 +27,15 @@ export function splitPlaceholders(template: string): Placeheld {
     last = match.index! + match[0].length;
   }
   literals.push(template.slice(last));
-  return { literals, keys };
+  return { literals: literals.map((l) => l.replaceAll(PROTECTED_BRACES, '{{')), keys };
+}
+
+/**
+ * Substitutes only the keys present in `values`, leaving the others as placeholders: values
+ * that are the same for every reader are filled once per send, not once per reader.
+ */
+export function fillKnownPlaceholders(template: string, values: Readonly<Record<string, string>>, encode: (value: string) => string): string {
+  return template.replace(PLACEHOLDER, (match, key: string) => (Object.hasOwn(values, key) ? protectBraces(encode(values[key]!)) : match));
 }
 
 /** Fills the placeholders; `encode` escapes each value for the context (HTML or plain text). */

@@ -11,6 +11,9 @@ export interface RenderedMail {
 
 /** A template compiled once; `render` only substitutes values, escaping them for HTML. */
 export interface CompiledMail {
+  /** The compiled HTML and text, still holding their `{{placeholders}}`. */
+  readonly html: string;
+  readonly text: string;
   render(values: Readonly<Record<string, string>>): RenderedMail;
 }
 
@@ -19,6 +22,8 @@ export interface Renderer {
   template(name: string, subject: string): Promise<CompiledMail>;
   /** Compiles an MJML fragment given as a string inside the layout (not cached). */
   compile(contentMjml: string, subject: string): Promise<CompiledMail>;
+  /** The MJML source of `templates/NAME.mjml`, for callers that fill in `{{> slots}}` first. */
+  source(name: string): Promise<string>;
 }
 
 const TEXT_OPTIONS = {
@@ -26,20 +31,29 @@ const TEXT_OPTIONS = {
   selectors: [
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     { selector: 'img', format: 'skip' },
+    // MJML's hidden preview text belongs in the inbox list, not at the top of the text part.
+    { selector: 'div[style*="display:none"]', format: 'skip' },
   ],
 };
 
 export function createRenderer(templatesDir: string): Renderer {
   const cache = new Map<string, Promise<CompiledMail>>();
-  let layout: Promise<string> | undefined;
+  const sources = new Map<string, Promise<string>>();
+  const source = (name: string) => {
+    let text = sources.get(name);
+    if (!text) {
+      text = readFile(join(templatesDir, `${name}.mjml`), 'utf8');
+      sources.set(name, text);
+    }
+    return text;
+  };
 
   async function compile(content: string, subject: string): Promise<CompiledMail> {
-    layout ??= readFile(join(templatesDir, 'layout.mjml'), 'utf8');
-    const source = (await layout).replace('{{> content}}', () => content);
+    const mjml = (await source('layout')).replace('{{> content}}', () => content);
     // MJML costs ~0.5 s to load: import it on first use so start-up and the CLI stay fast.
     const { default: mjml2html } = await import('mjml');
-    const result = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
-    return compiled(splitPlaceholders(subject), splitPlaceholders(result.html), splitPlaceholders(convert(result.html, TEXT_OPTIONS)));
+    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
+    return compiled(subject, result.html, convert(result.html, TEXT_OPTIONS));
   }
 
   return {
@@ -47,18 +61,22 @@ export function createRenderer(templatesDir: string): Renderer {
       const key = `${name}\u0000${subject}`;
       let entry = cache.get(key);
       if (!entry) {
-        entry = readFile(join(templatesDir, `${name}.mjml`), 'utf8').then((c) => compile(c, subject));
+        entry = source(name).then((c) => compile(c, subject));
         entry.catch(() => cache.delete(key));
         cache.set(key, entry);
       }
       return entry;
     },
     compile,
+    source,
   };
 }
 
-function compiled(subject: Placeheld, html: Placeheld, text: Placeheld): CompiledMail {
+function compiled(subjectSource: string, htmlSource: string, textSource: string): CompiledMail {
+  const [subject, html, text] = [subjectSource, htmlSource, textSource].map(splitPlaceholders) as [Placeheld, Placeheld, Placeheld];
   return {
+    html: htmlSource,
+    text: textSource,
     render: (values) => ({
       subject: fillPlaceholders(subject, values, asText),
       html: fillPlaceholders(html, values, escapeHtml),

@@ -1,26 +1,62 @@
+import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import { Unprocessable } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
+import { getSettings } from '../settings/settings.js';
+import { SUMMARY_COLUMNS, toSummary, type SendSummary } from './send-summary.js';
 
-/** What the admin API shows of one mailing of one post. */
-export interface SendSummary {
-  id: number;
-  post_id: number;
-  status: 'queued' | 'sending' | 'paused' | 'done' | 'cancelled';
-  total: number;
-  sent: number;
-  failed: number;
-  pending: number;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+export type { SendSummary } from './send-summary.js';
 
 /**
- * Starts the mailing of a published post to every active subscriber. `deps.db` may be a
- * transaction, so publishing and snapshotting the audience commit together.
- *
- * The delivery engine (issue 5) is not built yet: until it lands this refuses plainly.
+ * Starts the mailing of a published post: one `sends` row, and the audience (active subscribers
+ * at this moment) snapshotted into `deliveries` with one INSERT ... SELECT, so the cost is one
+ * statement whatever the list size. `deps.db` may be a transaction, so publishing and
+ * snapshotting commit together. Idempotent per post: a second call returns the first send.
  */
-export async function startSend(_deps: Pick<Deps, 'db' | 'clock' | 'config'>, _postId: number): Promise<SendSummary> {
-  throw new Unprocessable('Mailing posts is not available yet in this version; publish with {"send": false} to publish on the web only.');
+export async function startSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wakeWorker'>, postId: number): Promise<SendSummary> {
+  const { db } = deps;
+  const nowDate = deps.clock.now();
+  const now = iso(nowDate);
+  const existing = await db.selectFrom('sends').select(SUMMARY_COLUMNS).where('post_id', '=', postId).executeTakeFirst();
+  if (existing) return toSummary(existing, nowDate);
+
+  const post = await db.selectFrom('posts').select(['id', 'status', 'title', 'email_subject']).where('id', '=', postId).executeTakeFirst();
+  if (!post) throw new NotFound(`No post with id ${postId}`);
+  if (post.status !== 'published') throw new Conflict('Only a published post can be mailed');
+
+  const settings = await getSettings(db, deps.config);
+  const send = await db
+    .insertInto('sends')
+    .values({
+      post_id: postId,
+      status: 'queued',
+      subject: post.email_subject || post.title,
+      from_name: settings.sender_name,
+      from_address: settings.sender_email,
+      reply_to: settings.reply_to || null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const snapshot = await db
+    .insertInto('deliveries')
+    .columns(['send_id', 'subscriber_id', 'next_attempt_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('subscribers')
+        .select([eb.val(send.id).as('send_id'), 'id', eb.val(now).as('next_attempt_at')])
+        .where('status', '=', 'active')
+        .orderBy('id'),
+    )
+    .executeTakeFirst();
+  const total = Number(snapshot.numInsertedOrUpdatedRows ?? 0n);
+  const row = await db
+    .updateTable('sends')
+    .set({ total, ...(total === 0 ? { status: 'done', started_at: now, finished_at: now } : {}) })
+    .where('id', '=', send.id)
+    .returning(SUMMARY_COLUMNS)
+    .executeTakeFirstOrThrow();
+  deps.wakeWorker();
+  return toSummary(row, nowDate);
 }

@@ -32,8 +32,8 @@ export async function confirmSubscription(
       .updateTable('subscribers')
       .set({ status: 'active', confirmed_at: now, confirm_ip: ip ?? null, unsubscribed_at: null, updated_at: now })
       .where('id', '=', claims.subscriberId)
-      // A link mailed before the reader unsubscribed must not bring them back.
-      .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'unsubscribed'), eb('unsubscribed_at', '<=', issued)])]))
+      // A link mailed before the reader unsubscribed (or in the same millisecond) must not bring them back.
+      .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'unsubscribed'), eb('unsubscribed_at', '<', issued)])]))
       .returning('id')
       .executeTakeFirst();
     if (row) await enqueueMail(trx, 'welcome', row.id, now);

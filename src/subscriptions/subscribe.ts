@@ -1,5 +1,6 @@
 import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
+import { isSuppressed } from '../suppressions/is-suppressed.js';
 import { parseEmailAddress, parseName } from './email-address.js';
 import { confirmMailsSince, enqueueMail } from './enqueue-mail.js';
 
@@ -32,8 +33,12 @@ export async function subscribe(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wa
     consent_ip: input.ip ?? null,
     consent_user_agent: input.userAgent?.slice(0, 500) ?? null,
     consent_at: now,
+    consent_basis: 'double_opt_in' as const,
     updated_at: now,
   };
+
+  // Nothing is stored for a suppressed address: it could never confirm, and may be an erased person's.
+  if (await isSuppressed(deps.db, normalized)) return 'suppressed';
 
   const outcome = await deps.db.transaction().execute(async (trx): Promise<SubscribeOutcome> => {
     const inserted = await trx

@@ -21,11 +21,18 @@ export interface SmtpSink {
 export interface SinkOptions {
   /** Decide per recipient: return an SMTP error (e.g. `{code: 550, message: '...'}`) to refuse. */
   onRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /**
+   * Called for the Nth message body (0-based, counting every DATA). Return `'drop'` to cut every
+   * open connection at that moment, as a crashing or restarting mail server would.
+   */
+  onMessage?: (index: number) => 'drop' | undefined;
 }
 
 /** A real SMTP server on 127.0.0.1 that parses every message it accepts. */
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  let dataCount = 0;
   const waiters: Array<() => void> = [];
   const config: SMTPServerOptions = {
     authOptional: true,
@@ -38,6 +45,10 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       callback(error);
     },
     onData(stream, session, callback) {
+      if (options.onMessage?.(dataCount++) === 'drop') {
+        for (const socket of sockets) socket.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
@@ -61,6 +72,10 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     },
   };
   const server = new SMTPServer(config);
+  server.server.on('connection', (socket: import('node:net').Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Deps } from '../../deps.js';
 import { Invalid, RateLimited } from '../../errors.js';
@@ -8,7 +7,7 @@ import { confirmSubscription, inspectConfirmToken } from '../../subscriptions/co
 import { findByManageToken, unsubscribe, updatePreferences, type PreferencesAction } from '../../subscriptions/manage.js';
 import { memberLinks } from '../../subscriptions/member-links.js';
 import { subscribe } from '../../subscriptions/subscribe.js';
-import { errorBody } from '../errors.js';
+import { bodyLimit } from '../body-limit.js';
 import {
   CheckInboxPage,
   ConfirmedPage,
@@ -36,10 +35,7 @@ export function subscriptionRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
   app.use('/api/subscribe', cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 86400 }));
   app.post(
     '/api/subscribe',
-    bodyLimit({
-      maxSize: SUBSCRIBE_BODY_LIMIT,
-      onError: (c) => c.json(errorBody('payload_too_large', `The body must be at most ${SUBSCRIBE_BODY_LIMIT} bytes`), 413),
-    }),
+    bodyLimit(SUBSCRIBE_BODY_LIMIT),
     async (c) => {
       const from = ip(c);
       const wait = limiter.take(from ?? 'unknown');
@@ -117,7 +113,7 @@ export function subscriptionRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
     return c.html(<PreferencesPage publication={await publication()} member={member} action={`/preferences/${token}`} />);
   });
 
-  app.post('/preferences/:token', bodyLimit({ maxSize: SUBSCRIBE_BODY_LIMIT }), async (c) => {
+  app.post('/preferences/:token', bodyLimit(SUBSCRIBE_BODY_LIMIT), async (c) => {
     const token = c.req.param('token');
     const body = await readBody(c);
     const action = body.action;

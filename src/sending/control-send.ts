@@ -1,0 +1,38 @@
+import { iso } from '../clock.js';
+import type { Deps } from '../deps.js';
+import type { SendStatus } from '../db/database.js';
+import { Conflict } from '../errors.js';
+import { getSend, SUMMARY_COLUMNS, toSummary, type SendSummary } from './send-summary.js';
+
+type ControlDeps = Pick<Deps, 'db' | 'clock' | 'wakeWorker'>;
+
+/**
+ * Every control is one conditional UPDATE: it either moves the send from an allowed status or
+ * reports a conflict, so two editors pressing buttons at once cannot corrupt a send.
+ */
+async function transition(deps: ControlDeps, id: number, from: SendStatus[], to: SendStatus, verb: string, extra: { finished_at?: string } = {}): Promise<SendSummary> {
+  const now = deps.clock.now();
+  const row = await deps.db
+    .updateTable('sends')
+    .set({ status: to, updated_at: iso(now), ...extra })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returning(SUMMARY_COLUMNS)
+    .executeTakeFirst();
+  if (row) return toSummary(row, now);
+  const current = await getSend(deps.db, id, now);
+  throw new Conflict(`Cannot ${verb} a send that is ${current.status}`);
+}
+
+/** Stops handing out new deliveries; messages already in flight finish. */
+export const pauseSend = (deps: ControlDeps, id: number) => transition(deps, id, ['queued', 'sending'], 'paused', 'pause');
+
+export async function resumeSend(deps: ControlDeps, id: number): Promise<SendSummary> {
+  const summary = await transition(deps, id, ['paused'], 'sending', 'resume');
+  deps.wakeWorker();
+  return summary;
+}
+
+/** Ends the send for good: deliveries still pending are never sent. */
+export const cancelSend = (deps: ControlDeps, id: number) =>
+  transition(deps, id, ['queued', 'sending', 'paused'], 'cancelled', 'cancel', { finished_at: iso(deps.clock.now()) });

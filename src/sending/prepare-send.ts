@@ -1,0 +1,93 @@
+import { iso } from '../clock.js';
+import type { Deps } from '../deps.js';
+import { mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
+import { asText, escapeHtml, fillKnownPlaceholders, protectBraces, splitPlaceholders } from '../render/placeholders.js';
+import type { Renderer } from '../render/renderer.js';
+import { getSettings, type Settings } from '../settings/settings.js';
+import { createMimeTemplate, type MimeTemplate } from './mime-template.js';
+
+/** Everything the hot loop needs for one send, built once per send per process. */
+export interface PreparedSend {
+  id: number;
+  mime: MimeTemplate;
+  envelopeFrom: string;
+  mailDomain: string;
+  publicUrl: string;
+  unsubscribeMailto: string | undefined;
+}
+
+interface PostForMail {
+  slug: string;
+  title: string;
+  excerpt: string | null;
+  author: string | null;
+  body_html: string;
+  published_at: string | null;
+}
+
+/**
+ * Compiles a post into a mail whose only placeholders are the per-reader ones (name, email,
+ * unsubscribe and preferences links): MJML runs once, and values shared by every reader are
+ * filled in here rather than per message. Also used for test sends.
+ */
+export async function renderPostMail(renderer: Renderer, settings: Settings, post: PostForMail, subject: string): Promise<{ html: string; text: string }> {
+  const byline = [post.author, post.published_at ? new Date(post.published_at).toUTCString().slice(5, 16) : null].filter(Boolean).join(' · ');
+  const content = (await renderer.source('post'))
+    .replace('{{> title}}', () => protectBraces(escapeHtml(post.title)))
+    .replace('{{> byline}}', () => protectBraces(escapeHtml(byline)))
+    .replace('{{> body}}', () => protectBraces(post.body_html));
+  const compiled = await renderer.compile(content, protectBraces(subject));
+  const shared = {
+    publication: settings.name,
+    postal_address: settings.postal_address,
+    view_url: `${settings.public_url}/posts/${encodeURIComponent(post.slug)}`,
+    archive_url: `${settings.public_url}/posts`,
+    subject,
+    preheader: post.excerpt ?? '',
+  };
+  return {
+    html: fillKnownPlaceholders(compiled.html, shared, escapeHtml),
+    text: fillKnownPlaceholders(compiled.text, shared, asText),
+  };
+}
+
+/**
+ * Loads a send, rendering its content on first use and storing it on the send (the record of
+ * what was mailed; a restarted worker reuses it instead of rendering a possibly edited post).
+ */
+export async function prepareSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'renderer'>, sendId: number): Promise<PreparedSend> {
+  const { db } = deps;
+  const send = await db.selectFrom('sends').selectAll().where('id', '=', sendId).executeTakeFirstOrThrow();
+  const settings = await getSettings(db, deps.config);
+  let { html, text } = send;
+  if (html === null || text === null) {
+    const post = await db
+      .selectFrom('posts')
+      .select(['slug', 'title', 'excerpt', 'author', 'body_html', 'published_at'])
+      .where('id', '=', send.post_id)
+      .executeTakeFirstOrThrow();
+    ({ html, text } = await renderPostMail(deps.renderer, settings, post, send.subject));
+    await db.updateTable('sends').set({ html, text, updated_at: iso(deps.clock.now()) }).where('id', '=', sendId).execute();
+  }
+
+  const mailDomain = mailDomainOf(send.from_address);
+  const mime = createMimeTemplate({
+    from: { name: send.from_name, address: send.from_address },
+    replyTo: send.reply_to,
+    subject: send.subject,
+    listId: `"${settings.name.replace(/["\\]/g, '')}" <newsletter.${mailDomain}>`,
+    ...(deps.config.feedbackId ? { feedbackId: `${send.id}:${send.post_id}:newsletter:${deps.config.feedbackId}` } : {}),
+    date: deps.clock.now(),
+    html: splitPlaceholders(html),
+    text: splitPlaceholders(text),
+    headers: { 'List-Unsubscribe-Post': ONE_CLICK },
+  });
+  return {
+    id: send.id,
+    mime,
+    envelopeFrom: send.from_address,
+    mailDomain,
+    publicUrl: settings.public_url,
+    unsubscribeMailto: deps.config.unsubscribeMailto,
+  };
+}

@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+/** Outcomes collected in memory and written in one transaction: one commit per flush, not per message. */
+export interface Outcomes {
+  sent: number[];
+  skipped: number[];
+  retry: Array<{ id: number; at: string; error: string }>;
+  failed: Array<{ id: number; error: string }>;
+  bounced: Array<{ id: number; subscriberId: number; error: string }>;
+}
+
+export const emptyOutcomes = (): Outcomes => ({ sent: [], skipped: [], retry: [], failed: [], bounced: [] });
+
+export const outcomeCount = (o: Outcomes) => o.sent.length + o.skipped.length + o.retry.length + o.failed.length + o.bounced.length;
+
+const CHUNK = 500;
+
+/**
+ * Writes a batch of outcomes and moves the send's counters by what actually changed. Every
+ * update requires the row to be still pending, so a delivery sent twice (a lease that ran out
+ * while its worker was still busy) is counted once.
+ */
+export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, mailDomain: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const pending = () => trx.updateTable('deliveries').where('send_id', '=', sendId).where('status', '=', 'pending');
+    let sent = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (let i = 0; i < outcomes.sent.length; i += CHUNK) {
+      const ids = outcomes.sent.slice(i, i + CHUNK);
+      const result = await pending()
+        .set({
+          status: 'sent',
+          sent_at: now,
+          lease_until: null,
+          last_error: null,
+          message_id: sql<string>`'<' || ${String(sendId)} || '.' || ${sql.ref('id')} || '@' || ${mailDomain} || '>'`,
+        })
+        .where('id', 'in', ids)
+        .executeTakeFirst();
+      sent += Number(result.numUpdatedRows);
+    }
+    for (let i = 0; i < outcomes.skipped.length; i += CHUNK) {
+      const result = await pending().set({ status: 'skipped', lease_until: null }).where('id', 'in', outcomes.skipped.slice(i, i + CHUNK)).executeTakeFirst();
+      skipped += Number(result.numUpdatedRows);
+    }
+    for (const f of outcomes.failed) {
+      const result = await pending().set({ status: 'failed', lease_until: null, last_error: f.error }).where('id', '=', f.id).executeTakeFirst();
+      failed += Number(result.numUpdatedRows);
+    }
+    for (const b of outcomes.bounced) {
+      const result = await pending().set({ status: 'bounced', lease_until: null, last_error: b.error }).where('id', '=', b.id).executeTakeFirst();
+      failed += Number(result.numUpdatedRows);
+      // A permanent refusal means the address is dead: later sends skip it.
+      await trx
+        .updateTable('subscribers')
+        .set({ status: 'bounced', updated_at: now })
+        .where('id', '=', b.subscriberId)
+        .where('status', 'in', ['active', 'pending', 'unsubscribed'])
+        .execute();
+    }
+    for (const r of outcomes.retry) {
+      await pending().set({ next_attempt_at: r.at, lease_until: null, last_error: r.error }).where('id', '=', r.id).execute();
+    }
+    if (sent + failed + skipped > 0) {
+      await trx
+        .updateTable('sends')
+        .set((eb) => ({ sent: eb('sent', '+', sent), failed: eb('failed', '+', failed), skipped: eb('skipped', '+', skipped), updated_at: now }))
+        .where('id', '=', sendId)
+        .execute();
+    }
+  });
+}

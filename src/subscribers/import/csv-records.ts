@@ -1,0 +1,107 @@
+import { createReadStream } from 'node:fs';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { parse, type Options } from 'csv-parse';
+import { Invalid } from '../../errors.js';
+
+export interface CsvRecord {
+  /** The line the record starts on, counting from 1 (the header). */
+  line: number;
+  fields: string[];
+}
+
+/** An unclosed quote would otherwise swallow the rest of a 50 MB file into one field. */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+/**
+ * Streams the records of a CSV file: UTF-8 with or without BOM, fields quoted or not, CRLF, LF
+ * or CR line ends, line breaks inside quotes. Blank lines come through as records of empty
+ * fields so that line numbers stay exact. A file that is not UTF-8 text, or whose quoting is
+ * broken, fails with an Invalid naming the line.
+ */
+export async function* readCsvRecords(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRecord> {
+  let nextLine = 1;
+  const options: Options<CsvRecord, string[]> = {
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: MAX_RECORD_BYTES,
+    // Runs synchronously as each record is parsed, so `nextLine` is exact even when parsing fails.
+    on_record: (fields: string[]): CsvRecord => {
+      const line = nextLine;
+      nextLine += 1 + lineBreaks(fields);
+      return { line, fields };
+    },
+  };
+  // The typings only let on_record change the record's type together with `columns`.
+  const parser = parse(options as unknown as Options);
+  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  pipeline(file, new Utf8Guard(onBytes), parser, () => {});
+  try {
+    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+  } catch (error) {
+    if (error instanceof Invalid) throw error;
+    throw new Invalid(`The CSV is malformed in the record starting on line ${nextLine}: ${describe(error)}. Nothing was imported.`);
+  } finally {
+    file.destroy();
+    parser.destroy();
+  }
+}
+
+function lineBreaks(fields: string[]): number {
+  let n = 0;
+  for (const f of fields) if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)!.length;
+  return n;
+}
+
+function describe(error: unknown): string {
+  switch ((error as { code?: string }).code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is never closed (unbalanced quotes)';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a closing quote is followed by other characters (a quote inside a quoted field must be doubled)';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a quote appears inside an unquoted field (quote the whole field and double the quote)';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `a record is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB, probably because of an unbalanced quote`;
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Passes bytes through unchanged after checking that they are UTF-8 text, so binary files and
+ * UTF-16 or Latin-1 exports get a clear answer instead of mojibake in the list.
+ */
+class Utf8Guard extends Transform {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private offset = 0;
+
+  constructor(private readonly onBytes?: (bytes: number) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const zero = chunk.indexOf(0);
+    if (zero !== -1) {
+      return callback(new Invalid(`The file holds binary data (a zero byte at byte ${this.offset + zero + 1}), not CSV text. Nothing was imported.`));
+    }
+    try {
+      this.decoder.decode(chunk, { stream: true });
+    } catch {
+      return callback(new Invalid(`The file is not UTF-8 text (invalid bytes after byte ${this.offset}); save it as "CSV UTF-8". Nothing was imported.`));
+    }
+    this.offset += chunk.length;
+    this.onBytes?.(this.offset);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.decoder.decode();
+    } catch {
+      return callback(new Invalid('The file is not UTF-8 text (it ends inside a character). Nothing was imported.'));
+    }
+    callback();
+  }
+}

@@ -1,0 +1,101 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FEED_SIZE } from '../src/http/routes/archive-routes.js';
+import { adminApi, ADMIN_ENV, postInput, publishedPost } from './helpers/posts-fixtures.js';
+import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
+
+let t: TestContext;
+const clock = manualClock();
+beforeEach(async () => {
+  clock.set(new Date('2026-11-24T09:00:00.000Z'));
+  t = await createTestContext({ env: ADMIN_ENV, clock });
+});
+afterEach(async () => t.close());
+
+// Items and categories always as arrays, so one item reads like many.
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'item' || name === 'category' });
+
+async function readFeed() {
+  const res = await t.app.request('/feed.xml');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+  const xml = await res.text();
+  expect(XMLValidator.validate(xml)).toBe(true);
+  const doc = parser.parse(xml);
+  expect(doc.rss['@version']).toBe('2.0');
+  return { channel: doc.rss.channel, res };
+}
+
+describe('GET /feed.xml', () => {
+  it('is valid RSS 2.0 of the published posts only, newest first, with full content', async () => {
+    await publishedPost(t.app, { title: 'Older post', body: 'First *words*.', author: 'Ann Editor', tags: ['harbour', 'news'], excerpt: 'The first one.' });
+    clock.advance(3_600_000);
+    await publishedPost(t.app, { title: 'Fish & <Chips> "quoted"', body: 'Second post body.\n\n<script>alert(1)</script>' });
+    await adminApi(t.app, 'POST', '/api/admin/posts', postInput({ title: 'Still a draft' }));
+    await adminApi(t.app, 'POST', '/api/admin/posts', postInput({ title: 'Scheduled', scheduled_at: '2027-01-01T00:00:00Z' }));
+
+    const { channel } = await readFeed();
+    expect(channel).toMatchObject({
+      title: 'Allycaral',
+      link: 'https://news.example.com/posts',
+      description: 'Subscribe to get the latest posts sent to your email',
+      language: 'en',
+    });
+    expect(channel['atom:link']['@href']).toBe('https://news.example.com/feed.xml');
+    expect(channel.item.map((i: { title: string }) => i.title)).toEqual(['Fish & <Chips> "quoted"', 'Older post']);
+
+    const [newest, older] = channel.item;
+    expect(newest.link).toBe('https://news.example.com/posts/fish-chips-quoted');
+    expect(new Date(newest.pubDate).toISOString()).toBe('2026-11-24T10:00:00.000Z');
+    expect(newest['content:encoded']).toBe('<p>Second post body.</p>');
+    expect(newest.description).toBe('Second post body.');
+
+    expect(older).toMatchObject({ link: 'https://news.example.com/posts/older-post', description: 'The first one.', 'dc:creator': 'Ann Editor' });
+    expect(older.guid['#text']).toBe(older.link);
+    expect(older.category).toEqual(['harbour', 'news']);
+    expect(older['content:encoded']).toBe('<p>First <em>words</em>.</p>');
+  });
+
+  it('summarises a post without an excerpt by the opening of its text, cut at a word', async () => {
+    const words = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ');
+    await publishedPost(t.app, { title: 'Long read', body: `# Heading\n\n![pic](https://cdn.example.com/a.png) [A link](https://example.com) then ${words}` });
+    const { channel } = await readFeed();
+    const description: string = channel.item[0].description;
+    expect(description).toMatch(/^Heading A link then word0 word1 word2 /);
+    expect(description.length).toBeLessThanOrEqual(281);
+    expect(description).toMatch(/ word\d+…$/);
+  });
+
+  it(`carries the ${FEED_SIZE} most recent posts`, async () => {
+    for (let i = 1; i <= FEED_SIZE + 3; i++) {
+      await publishedPost(t.app, { title: `Post ${i}` });
+      clock.advance(60_000);
+    }
+    const { channel } = await readFeed();
+    expect(channel.item).toHaveLength(FEED_SIZE);
+    expect(channel.item[0].title).toBe(`Post ${FEED_SIZE + 3}`);
+    expect(channel.item.at(-1).title).toBe('Post 4');
+  });
+
+  it('is valid with no posts yet, and follows the settings', async () => {
+    await adminApi(t.app, 'PATCH', '/api/admin/settings', { name: 'Gazette', public_url: 'https://gazette.example.org', language: 'fr' });
+    const { channel } = await readFeed();
+    expect(channel).toMatchObject({ title: 'Gazette', link: 'https://gazette.example.org/posts', language: 'fr' });
+    expect(channel.item).toBeUndefined();
+  });
+
+  it('answers 304 to a matching If-None-Match or If-Modified-Since, and 200 once a post is added', async () => {
+    await publishedPost(t.app);
+    const { res } = await readFeed();
+    const etag = res.headers.get('etag')!;
+    const lastModified = res.headers.get('last-modified')!;
+    expect(lastModified).toBe('Tue, 24 Nov 2026 09:00:00 GMT');
+    expect((await t.app.request('/feed.xml', { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await t.app.request('/feed.xml', { headers: { 'if-modified-since': lastModified } })).status).toBe(304);
+
+    clock.advance(60_000);
+    await publishedPost(t.app, { title: 'Newer' });
+    expect((await t.app.request('/feed.xml', { headers: { 'if-none-match': etag } })).status).toBe(200);
+    expect((await t.app.request('/feed.xml', { headers: { 'if-modified-since': lastModified } })).status).toBe(200);
+  });
+});

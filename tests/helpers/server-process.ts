@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The tsx binary itself rather than `npx tsx`: npx adds its own warnings to stderr and a
+// second process between us and the server, and `npm start` runs exactly this binary.
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** A port nobody is listening on: bind port 0, read what the OS picked, release it. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Children run in their own process group: tsx runs the server as a grandchild, and a SIGKILL
+// to tsx alone would leave that server running (holding its port, its SMTP connections).
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Runs `tsx FILE` to completion with exactly `env` (plus PATH), collecting its output. */
+export function runTsx(file: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Exit & { stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    const timer = setTimeout(() => {
+      killGroup(child, 'SIGKILL');
+      reject(new Error(`tsx ${file} did not exit within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      killGroup(child, 'SIGKILL');
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  /** Everything the server wrote so far (its structured log lines go to stderr). */
+  output(): string;
+  /** Resolves when the process has exited, however that happened. */
+  exited: Promise<Exit>;
+  /**
+   * Sends `signal` to the server as `kill PID` would (SIGKILL goes to the whole process group) and
+   * waits for the exit; kills the group hard after `timeoutMs`. Nothing of it is left running.
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit & { ms: number }>;
+}
+
+/**
+ * Starts `src/server.ts` (what `npm start` runs) as a child process on a free port with a fresh
+ * DATA_DIR, and resolves once GET /health answers. `env` adds to or overrides the defaults.
+ */
+export async function startServer(options: { env?: Record<string, string>; dataDir?: string; readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'broadsheet-server-'));
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: url,
+    PUBLICATION_NAME: 'Allycaral',
+    MAIL_FROM: 'newsletter@example.com',
+    ...options.env,
+  };
+  const child = spawn(TSX, ['src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c));
+  child.stderr!.on('data', (c: Buffer) => (output += c));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      killGroup(child, 'SIGKILL');
+      resolve({ code, signal });
+    }),
+  );
+  let exit: Exit | undefined;
+  void exited.then((e) => (exit = e));
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  for (;;) {
+    if (exit) throw new Error(`server exited (code ${exit.code}, signal ${exit.signal}) before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      throw new Error(`server did not answer ${url}/health in time:\n${output}`);
+    }
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  return {
+    url,
+    port,
+    dataDir,
+    child,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
+      const started = Date.now();
+      if (exit) return { ...exit, ms: 0 };
+      if (signal === 'SIGKILL') killGroup(child, signal);
+      else child.kill(signal);
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return { ...result, ms: Date.now() - started };
+    },
+  };
+}
