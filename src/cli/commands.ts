@@ -1,7 +1,10 @@
 import type { Command } from './command.js';
+import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { sendsCommand } from './sends-command.js';
+import { workerCommand } from './worker-command.js';
 
 /** Every subcommand of `broadsheet`; add new ones here. */
-export const commands: Command[] = [migrateCommand, keysCommand, importCommand];
+export const commands: Command[] = [migrateCommand, keysCommand, importCommand, workerCommand, sendsCommand, demoCommand];

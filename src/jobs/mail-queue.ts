@@ -6,6 +6,7 @@ import { toMailError } from '../mail/mailer.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { backoffMs } from './backoff.js';
+import { createTurnstile } from './turnstile.js';
 
 const LEASE_MS = 120_000;
 const BATCH = 25;
@@ -53,31 +54,52 @@ export async function processMailQueue(deps: Deps): Promise<number> {
     .execute();
   const byId = new Map(subscribers.map((s) => [s.id, s]));
 
-  await Promise.all(
-    claimed.map(async (job) => {
-      const member = byId.get(job.subscriber_id);
-      if (!member || !stillWanted(job.kind, member, job.created_at)) {
-        await finish(deps, job.id, { status: 'skipped', last_error: `subscriber is ${member?.status ?? 'gone'}` });
-        return;
-      }
-      const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
-      try {
-        await send(deps, settings, job.kind, member, messageId, now);
-        await finish(deps, job.id, { status: 'sent', sent_at: iso(clock.now()), message_id: messageId });
-      } catch (error) {
-        const failure = toMailError(error);
-        deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, permanent: failure.permanent, error: failure.message });
-        if (failure.permanent || job.attempts >= config.sendMaxAttempts) {
-          await finish(deps, job.id, { status: 'failed', last_error: failure.message });
-          if (failure.permanent) await markBounced(deps, member.id);
-        } else {
-          const retryAt = addMs(clock.now(), backoffMs(config.sendRetryDelayMs, job.attempts));
-          await finish(deps, job.id, { status: 'pending', last_error: failure.message, next_attempt_at: iso(retryAt) });
-        }
-      }
-    }),
-  );
+  // As many sends in flight as the SMTP pool has connections, but one message built per
+  // event-loop turn: nodemailer builds a message in one synchronous burst (~1.5 ms), and 25 of
+  // them back to back held subscribe requests up for 20-100 ms under load.
+  const nextTurn = createTurnstile();
+  const queue = [...claimed];
+  const lane = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      await nextTurn();
+      await handleJob(deps, settings, job, byId.get(job.subscriber_id), now);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));
   return claimed.length;
+}
+
+interface ClaimedJob {
+  id: number;
+  kind: MailKind;
+  attempts: number;
+  created_at: string;
+}
+
+type Member = { id: number; email: string; name: string | null; status: SubscriberStatus; unsubscribed_at: string | null };
+
+/** Sends one claimed mail (or skips it) and records the outcome; a hard bounce stops the address. */
+async function handleJob(deps: Deps, settings: Settings, job: ClaimedJob, member: Member | undefined, now: Date): Promise<void> {
+  const { clock, config } = deps;
+  if (!member || !stillWanted(job.kind, member, job.created_at)) {
+    await finish(deps, job.id, { status: 'skipped', last_error: `subscriber is ${member?.status ?? 'gone'}` });
+    return;
+  }
+  const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
+  try {
+    await send(deps, settings, job.kind, member, messageId, now);
+    await finish(deps, job.id, { status: 'sent', sent_at: iso(clock.now()), message_id: messageId });
+  } catch (error) {
+    const failure = toMailError(error);
+    deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, permanent: failure.permanent, error: failure.message });
+    if (failure.permanent || job.attempts >= config.sendMaxAttempts) {
+      await finish(deps, job.id, { status: 'failed', last_error: failure.message });
+      if (failure.permanent) await markBounced(deps, member.id);
+    } else {
+      const retryAt = addMs(clock.now(), backoffMs(config.sendRetryDelayMs, job.attempts));
+      await finish(deps, job.id, { status: 'pending', last_error: failure.message, next_attempt_at: iso(retryAt) });
+    }
+  }
 }
 
 async function send(

@@ -41,7 +41,6 @@ export async function publishScheduledPosts(deps: Deps): Promise<number> {
       if (!outcome) continue;
       published++;
       deps.logger.info('posts.published', { id: post.id, slug: post.slug, send: outcome.sendId });
-      if (outcome.sendId !== null) deps.wakeWorker();
     } catch (error) {
       await recordFailure(deps, post, error, now);
     }

@@ -26,13 +26,11 @@ export async function publishPost(deps: Deps, id: number, input: PublishInput): 
   const now = deps.clock.now();
   if (input.scheduled_at && Date.parse(input.scheduled_at) > now.getTime()) return schedule(deps, id, iso(new Date(input.scheduled_at)), send);
 
-  const outcome = await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const row = await markPublished(trx, id, iso(now), { sendOnPublish: send });
     const post = row ? toPost(row) : await getPost({ db: trx }, id);
     return { post, send: send ? await startSend({ ...deps, db: trx }, id) : null };
   });
-  if (outcome.send) deps.wakeWorker();
-  return outcome;
 }
 
 async function schedule(deps: Deps, id: number, at: string, send: boolean): Promise<PublishOutcome> {

@@ -12,36 +12,33 @@ export interface CsvRecord {
 /** An unclosed quote would otherwise swallow the rest of a 50 MB file into one field. */
 const MAX_RECORD_BYTES = 1024 * 1024;
 
+const OPTIONS: Options = {
+  bom: true,
+  relax_column_count: true,
+  // Blank lines come through as records of empty fields, so that line numbers stay exact.
+  skip_empty_lines: false,
+  record_delimiter: ['\r\n', '\n', '\r'],
+  max_record_size: MAX_RECORD_BYTES,
+};
+
 /**
  * Streams the records of a CSV file: UTF-8 with or without BOM, fields quoted or not, CRLF, LF
- * or CR line ends, line breaks inside quotes. Blank lines come through as records of empty
- * fields so that line numbers stay exact. A file that is not UTF-8 text, or whose quoting is
- * broken, fails with an Invalid naming the line.
+ * or CR line ends, line breaks inside quotes. A file that is not UTF-8 text, or whose quoting
+ * is broken, fails with an Invalid naming the line.
  */
 export async function* readCsvRecords(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRecord> {
-  let nextLine = 1;
-  const options: Options<CsvRecord, string[]> = {
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: MAX_RECORD_BYTES,
-    // Runs synchronously as each record is parsed, so `nextLine` is exact even when parsing fails.
-    on_record: (fields: string[]): CsvRecord => {
-      const line = nextLine;
-      nextLine += 1 + lineBreaks(fields);
-      return { line, fields };
-    },
-  };
-  // The typings only let on_record change the record's type together with `columns`.
-  const parser = parse(options as unknown as Options);
+  let line = 1;
   const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const parser = parse(OPTIONS);
   pipeline(file, new Utf8Guard(onBytes), parser, () => {});
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) yield record;
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      yield { line, fields };
+      line += 1 + lineBreaks(fields);
+    }
   } catch (error) {
     if (error instanceof Invalid) throw error;
-    throw new Invalid(`The CSV is malformed in the record starting on line ${nextLine}: ${describe(error)}. Nothing was imported.`);
+    throw new Invalid(`The CSV is malformed in the record starting on line ${await failingLine(path)}: ${describe(error)}. Nothing was imported.`);
   } finally {
     file.destroy();
     parser.destroy();
@@ -52,6 +49,29 @@ function lineBreaks(fields: string[]): number {
   let n = 0;
   for (const f of fields) if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)!.length;
   return n;
+}
+
+/**
+ * Where parsing fails. Records parsed just before an error can be dropped from the stream, so
+ * the fast pass cannot always tell; this slower pass counts lines as each record is parsed.
+ */
+async function failingLine(path: string): Promise<number> {
+  let next = 1;
+  const options: Options<string[]> = {
+    ...OPTIONS,
+    on_record: (fields: string[]) => {
+      next += 1 + lineBreaks(fields);
+      return fields;
+    },
+  };
+  try {
+    for await (const _ of createReadStream(path).pipe(parse(options))) {
+      // Only the count matters.
+    }
+  } catch {
+    // The same error as before: `next` is the line the failing record starts on.
+  }
+  return next;
 }
 
 function describe(error: unknown): string {

@@ -11,6 +11,7 @@ import { readCsvRecords } from './csv-records.js';
 import { applyImportBatch } from './import-batch.js';
 import { readHeader, type ColumnMap } from './import-columns.js';
 import { isRowError, parseImportRow, type ImportRow, type RowError } from './import-row.js';
+import { createRowSpool, type RowSpool } from './row-spool.js';
 
 export type ImportSource = { path: string } | { stream: Readable };
 
@@ -19,7 +20,7 @@ export interface ImportOptions {
   doubleOptIn?: boolean | undefined;
   /** Refuse a streamed body larger than this (bytes). */
   maxBytes?: number | undefined;
-  /** `checking`: bytes of the file read; `importing`: data rows done of all. */
+  /** `checking`: bytes of the file read; `importing`: valid rows applied of all. */
   onProgress?: ((phase: 'checking' | 'importing', done: number, total: number) => void) | undefined;
 }
 
@@ -36,90 +37,96 @@ export interface ImportResult {
   ignored_columns: string[];
 }
 
-const BATCH_ROWS = 1000;
+type ImportDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'wakeWorker'>;
+
+// One transaction each: big enough that commits are few, small enough (~0.1 s) that other
+// requests are not kept waiting long for the database.
+const BATCH_ROWS = 2000;
 const MAX_REPORTED = 1000;
 
 /**
- * Imports a CSV list (see import-columns.ts for the columns). Two passes over the file: the
- * first only checks that it is UTF-8 CSV with a usable header, so a malformed file imports
- * nothing; the second applies rows in batches of BATCH_ROWS, one transaction each, so other
- * requests are served in between and memory stays flat whatever the file size. A streamed
- * body is first spooled to a temporary file under DATA_DIR so it can be read twice.
+ * Imports a CSV list (see import-columns.ts for the columns). The checking pass reads the whole
+ * file, validating every row and keeping the valid ones aside, so a malformed file imports
+ * nothing; the applying pass writes them in batches of BATCH_ROWS. Memory stays flat whatever
+ * the file size: a streamed body is first copied to a private temporary file under DATA_DIR.
  */
-export async function importSubscribers(
-  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wakeWorker'>,
-  source: ImportSource,
-  options: ImportOptions = {},
-): Promise<ImportResult> {
-  if ('path' in source) return importFile(deps, source.path, options);
-  const path = await spool(source.stream, join(deps.config.dataDir, 'tmp'), options.maxBytes ?? Number.POSITIVE_INFINITY);
+export async function importSubscribers(deps: ImportDeps, source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
+  const dir = join(deps.config.dataDir, 'tmp');
+  await mkdir(dir, { recursive: true });
+  const temporary: string[] = [];
+  const tempFile = (suffix: string) => {
+    const path = join(dir, `import-${randomUUID()}.${suffix}`);
+    temporary.push(path);
+    return path;
+  };
   try {
-    return await importFile(deps, path, options);
+    let path: string;
+    if ('path' in source) path = source.path;
+    else await spool(source.stream, (path = tempFile('csv')), options.maxBytes ?? Number.POSITIVE_INFINITY);
+    const rows = createRowSpool(tempFile('ndjson'));
+    const checked = await check(deps, path, rows, options);
+    return await apply(deps, rows, checked, options);
   } finally {
-    await rm(path, { force: true });
+    await Promise.all(temporary.map((p) => rm(p, { force: true })));
   }
 }
 
-async function importFile(deps: Pick<Deps, 'db' | 'clock' | 'wakeWorker'>, path: string, options: ImportOptions): Promise<ImportResult> {
+/** The checking pass: every row validated; the valid ones go to the spool. */
+async function check(deps: ImportDeps, path: string, spool: RowSpool, options: ImportOptions): Promise<ImportResult & { valid: number }> {
   const size = (await stat(path)).size;
   let columns: ColumnMap | undefined;
-  let total = 0;
-  for await (const record of readCsvRecords(path, (bytes) => options.onProgress?.('checking', bytes, size))) {
-    if (columns) total++;
-    else columns = readHeader(record.fields);
+  const result = { created: 0, updated: 0, skipped: 0, invalid: 0, errors: [] as RowError[], errors_truncated: false, confirmations_queued: 0, valid: 0 };
+  const now = deps.clock.now();
+  try {
+    for await (const record of readCsvRecords(path, (bytes) => options.onProgress?.('checking', bytes, size))) {
+      if (!columns) {
+        columns = readHeader(record.fields);
+        continue;
+      }
+      const row = parseImportRow(record, columns, now);
+      if (row === null) continue;
+      if (isRowError(row)) {
+        result.invalid++;
+        if (result.errors.length < MAX_REPORTED) result.errors.push(row);
+        else result.errors_truncated = true;
+      } else {
+        result.valid++;
+        await spool.write(row);
+      }
+    }
+  } finally {
+    await spool.end();
   }
   if (!columns) throw new Invalid('The file is empty: expected a header row such as email,name,tags. Nothing was imported.');
+  return { ...result, ignored_columns: columns.ignored };
+}
 
-  const result: ImportResult = {
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    invalid: 0,
-    errors: [],
-    errors_truncated: false,
-    confirmations_queued: 0,
-    ignored_columns: columns.ignored,
-  };
+/** The applying pass: valid rows in batches, one transaction each. */
+async function apply(deps: ImportDeps, spool: RowSpool, checked: ImportResult & { valid: number }, options: ImportOptions): Promise<ImportResult> {
+  const { valid, ...result } = checked;
   let batch: ImportRow[] = [];
   let done = 0;
   const flush = async () => {
-    if (batch.length === 0) return;
     const counts = await applyImportBatch(deps.db, batch, { doubleOptIn: options.doubleOptIn === true, now: iso(deps.clock.now()) });
     result.created += counts.created;
     result.updated += counts.updated;
     result.skipped += counts.skipped;
     result.confirmations_queued += counts.confirmations;
+    done += batch.length;
     batch = [];
-    options.onProgress?.('importing', done, total);
+    options.onProgress?.('importing', done, valid);
   };
-  let header = true;
-  for await (const record of readCsvRecords(path)) {
-    if (header) {
-      header = false;
-      continue;
-    }
-    done++;
-    const row = parseImportRow(record, columns, deps.clock.now());
-    if (row === null) continue;
-    if (isRowError(row)) {
-      result.invalid++;
-      if (result.errors.length < MAX_REPORTED) result.errors.push(row);
-      else result.errors_truncated = true;
-      continue;
-    }
+  for await (const row of spool.rows()) {
     batch.push(row);
     if (batch.length >= BATCH_ROWS) await flush();
   }
-  await flush();
-  options.onProgress?.('importing', total, total);
+  if (batch.length > 0) await flush();
   if (result.confirmations_queued > 0) deps.wakeWorker();
   return result;
 }
 
 /** Copies a stream to a new private file, refusing more than `maxBytes`. */
-async function spool(stream: Readable, dir: string, maxBytes: number): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `import-${randomUUID()}.csv`);
+async function spool(stream: Readable, path: string, maxBytes: number): Promise<void> {
   let size = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -128,11 +135,5 @@ async function spool(stream: Readable, dir: string, maxBytes: number): Promise<s
       else callback(null, chunk);
     },
   });
-  try {
-    await pipeline(stream, limit, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-  } catch (error) {
-    await rm(path, { force: true });
-    throw error;
-  }
-  return path;
+  await pipeline(stream, limit, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
 }

@@ -1,0 +1,79 @@
+/**
+ * A local SMTP sink for benchmarks, meant to run in its own process (see `startSinkProcess` in
+ * bench/helpers/sink-client.ts): smtp-server on 127.0.0.1, any sender, no AUTH, no STARTTLS. It
+ * reads and discards every message body, counting messages, recipients and bytes; only the copy
+ * addressed to FANOUT_CAPTURE_TO (if set) is kept, so the bench can see exactly what was mailed.
+ *
+ * Talks to its parent over the IPC channel: announces `{type: 'ready', port}`, answers
+ * `{type: 'stats'}` and `{type: 'reset'}` with `{type: 'stats', ...}`, and `{type: 'captured'}`
+ * with `{type: 'captured', raw}`. It exits when the parent goes away.
+ */
+import { SMTPServer } from 'smtp-server';
+
+const captureTo = process.env.FANOUT_CAPTURE_TO?.toLowerCase();
+
+interface Stats {
+  messages: number;
+  recipients: number;
+  bytes: number;
+  connections: number;
+  /** Epoch ms of the first and last accepted message since the last reset. */
+  first_at: number | null;
+  last_at: number | null;
+}
+
+const fresh = (): Stats => ({ messages: 0, recipients: 0, bytes: 0, connections: 0, first_at: null, last_at: null });
+let stats = fresh();
+let captured: string | null = null;
+
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['AUTH', 'STARTTLS'],
+  logger: false,
+  banner: 'broadsheet bench sink',
+  // The product and the baseline both open SEND_CONCURRENCY connections; leave head room.
+  maxClients: 1000,
+  size: 0,
+  onConnect(_session, callback) {
+    stats.connections++;
+    callback();
+  },
+  onData(stream, session, callback) {
+    const keep = captureTo !== undefined && session.envelope.rcptTo.some((r) => r.address.toLowerCase() === captureTo);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (keep) chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      const now = Date.now();
+      stats.messages++;
+      stats.recipients += session.envelope.rcptTo.length;
+      stats.bytes += bytes;
+      stats.first_at ??= now;
+      stats.last_at = now;
+      if (keep) captured = Buffer.concat(chunks).toString('utf8');
+      callback();
+    });
+  },
+});
+// Clients that go away mid-conversation are the client's business, not a sink failure.
+server.on('error', () => {});
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.server.address() as { port: number };
+  process.send?.({ type: 'ready', port });
+});
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'reset') stats = fresh();
+  if (message.type === 'stats' || message.type === 'reset') process.send?.({ type: 'stats', ...stats });
+  if (message.type === 'captured') process.send?.({ type: 'captured', raw: captured });
+});
+
+// The parent died or closed the channel: never outlive it.
+process.on('disconnect', () => {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 500).unref();
+});

@@ -1,0 +1,21 @@
+import { stopOnSignals } from '../node-server.js';
+import { startWorker } from '../runtime.js';
+import type { Command } from './command.js';
+
+/** Sending apart from the API: run this next to `npm start` processes (or instead of their worker). */
+export const workerCommand: Command = {
+  name: 'worker',
+  usage: 'broadsheet worker',
+  summary: 'run only the background worker (mail queue, scheduled posts, sends)',
+  async run(_args, ctx) {
+    const deps = await ctx.deps();
+    const worker = startWorker(deps);
+    ctx.logger.info('worker.started', { database: ctx.config.databaseUrl, mail: ctx.config.smtpUrl ? 'smtp' : 'outbox' });
+    stopOnSignals(async () => {
+      await worker.stop();
+      await deps.mailer.close();
+      await deps.db.destroy();
+    }, ctx.logger);
+    await new Promise(() => {});
+  },
+};

@@ -1,0 +1,59 @@
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Deps } from './deps.js';
+import { startWorker } from './runtime.js';
+
+export interface RunningServer {
+  /** Where the server listens (not PUBLIC_URL, which may sit behind a proxy). */
+  url: string;
+  app: ReturnType<typeof createApp>;
+  /** Stops accepting requests, lets the worker finish its pass, closes mail and database. */
+  close(): Promise<void>;
+}
+
+/** HTTP and the background worker in one process: what `npm start` and the demo run. */
+export async function startNodeServer(deps: Deps): Promise<RunningServer> {
+  const { config, logger } = deps;
+  const worker = startWorker(deps);
+  const app = createApp(deps, { remoteAddress: (c) => getConnInfo(c).remote.address });
+  const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (i) => resolve({ server: s, info: i }));
+    s.once('error', reject);
+  });
+  const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
+  logger.info('server.listening', {
+    url,
+    public_url: config.publicUrl,
+    database: config.databaseUrl,
+    mail: config.smtpUrl ? 'smtp' : `outbox (${config.dataDir}/outbox)`,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    app,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await worker.stop();
+        await deps.mailer.close();
+        await deps.db.destroy();
+        logger.info('server.stopped', {});
+      })()),
+  };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits 0. */
+export function stopOnSignals(stop: () => Promise<void>, logger: Deps['logger']): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('server.stopping', { signal });
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+}
