@@ -63,7 +63,7 @@ describe('broadsheet worker and broadsheet sends', () => {
     const now = new Date().toISOString();
     const post = await deps.db
       .insertInto('posts')
-      .values({ slug: 'apart', title: 'Sent apart', body_markdown: 'x', body_html: '<p>x</p>', status: 'published', published_at: now, created_at: now, updated_at: now })
+      .values({ slug: 'apart', title: 'Sent apart', body_markdown: 'x', body_html: '<p>x</p>', summary: 'x', status: 'published', published_at: now, created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     const send = await startSend(deps, post.id);
