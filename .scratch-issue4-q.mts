@@ -23,8 +23,8 @@ const stats = new Map<string, [number, number]>();
 const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }), log(e) { if (e.level === 'query') { const k = e.query.sql.slice(0, 60); const s = stats.get(k) ?? [0, 0]; s[0]++; s[1] += e.queryDurationMillis; stats.set(k, s); } } });
 const deps = await createNodeDeps(loadConfig({ DATA_DIR: dir, SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' }), silentLogger, { db });
 stats.clear();
-const t0 = performance.now();
+const c0 = process.cpuUsage(); const t0 = performance.now();
 const r = await importSubscribers(deps, { path: file });
-console.log('import', (performance.now() - t0).toFixed(0), 'ms', r.created);
+{ const c = process.cpuUsage(c0); console.log('import', (performance.now() - t0).toFixed(0), 'ms wall', ((c.user + c.system) / 1000).toFixed(0), 'ms cpu', r.created); }
 for (const [k, [n, ms]] of [...stats].sort((a, b) => b[1][1] - a[1][1])) console.log(n, ms.toFixed(0), k);
 await db.destroy();

@@ -231,3 +231,20 @@ describe('test sends', () => {
     expect(t.smtp.messages).toHaveLength(1);
   });
 });
+
+describe('suppressions', () => {
+  it('leaves suppressed addresses and domains out of the audience, and drops one suppressed mid-send', async () => {
+    await setup();
+    await seedActiveReaders(t.deps, 4);
+    await seedActiveReaders(t.deps, 2, 'blocked.example');
+    expect((await adminApi(t.app, 'POST', '/api/admin/suppressions', { value: 'reader0@example.com' })).status).toBe(201);
+    expect((await adminApi(t.app, 'POST', '/api/admin/suppressions', { value: 'blocked.example' })).status).toBe(201);
+    const { body } = await publishWithSend(t.app, { title: 'Suppressed', body: 'x' });
+    expect(body.send.total).toBe(3);
+    expect((await adminApi(t.app, 'POST', '/api/admin/suppressions', { value: 'reader1@example.com' })).status).toBe(201);
+    await t.drain();
+    await t.smtp.waitFor(2);
+    expect(t.smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['reader2@example.com', 'reader3@example.com']);
+    expect(await sendOf(body.send.id)).toMatchObject({ status: 'done', sent: 2, skipped: 1 });
+  });
+});

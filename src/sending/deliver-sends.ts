@@ -5,6 +5,7 @@ import { backoffMs } from '../jobs/backoff.js';
 import type { Task } from '../jobs/worker-loop.js';
 import { listUnsubscribeValue } from '../mail/list-headers.js';
 import { toMailError } from '../mail/mailer.js';
+import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { claimDeliveries, hasPendingDeliveries, type ClaimedDelivery } from './claim-deliveries.js';
 import { createPacer } from './pacer.js';
@@ -71,7 +72,7 @@ export function createSendTask(deps: Deps): Task {
       for (const delivery of claimed) {
         handled++;
         const reader = delivery.subscriber_id === null ? undefined : readers.get(delivery.subscriber_id);
-        // Erased, unsubscribed or bounced since the snapshot: they get nothing more from this send.
+        // Erased, unsubscribed, bounced or suppressed since the snapshot: nothing more from this send.
         if (!reader || reader.status !== 'active') {
           outcomes.skipped.push(delivery.id);
           continue;
@@ -129,7 +130,8 @@ export function createSendTask(deps: Deps): Task {
   async function loadReaders(claimed: ClaimedDelivery[]): Promise<Map<number, Reader>> {
     const ids = claimed.flatMap((d) => (d.subscriber_id === null ? [] : [d.subscriber_id]));
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('subscribers').select(['id', 'email', 'name', 'status']).where('id', 'in', ids).execute();
+    // Suppressed since the snapshot (a complaint, an editor's entry): treated as gone.
+    const rows = await db.selectFrom('subscribers').select(['id', 'email', 'name', 'status']).where('id', 'in', ids).where(notSuppressed).execute();
     return new Map(rows.map((r) => [r.id, r]));
   }
 

@@ -2,6 +2,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict, NotFound } from '../errors.js';
 import { getSettings } from '../settings/settings.js';
+import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { SUMMARY_COLUMNS, toSummary, type SendSummary } from './send-summary.js';
 
 export type { SendSummary } from './send-summary.js';
@@ -47,6 +48,7 @@ export async function startSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wa
         .selectFrom('subscribers')
         .select([eb.val(send.id).as('send_id'), 'id', eb.val(now).as('next_attempt_at')])
         .where('status', '=', 'active')
+        .where(notSuppressed)
         .orderBy('id'),
     )
     .executeTakeFirst();

@@ -34,7 +34,7 @@ interface Draft {
 class ImportRace extends Error {}
 
 // Far below every dialect's bound-parameter limit at 12 columns a row.
-const INSERT_CHUNK = 500;
+const INSERT_CHUNK = Number(process.env.XC ?? 500);
 const MAX_ATTEMPTS = 20;
 
 /**

@@ -1,0 +1,480 @@
+/**
+ * Fan-out: publish one post to N active subscribers (FANOUT_N, default 100 000) on the real
+ * server (src/server.ts in a child process, worker included) and time the send until done,
+ * against a local SMTP sink in its own process (bench/smtp-sink-process.ts). Baseline from the
+ * same run, to the same sink: plain pooled nodemailer in another process (bench/raw-nodemailer.ts)
+ * sending N copies of the very same mail (the product's test send of the post, captured at the
+ * sink) with the same number of connections.
+ *
+ * Subscribers go in through the product's own CSV import endpoint on a first server process,
+ * which is then stopped: the measured server is a second, fresh process on the same DATA_DIR, so
+ * its peak RSS (VmHWM of the node process itself, not of tsx's wrapper) covers publish and send
+ * only.
+ *
+ * Env: FANOUT_N (100000), FANOUT_CONCURRENCY (8, SEND_CONCURRENCY and the baseline's
+ * maxConnections), FANOUT_BODY_BYTES (50000, Markdown body size), FANOUT_BASELINE_INFLIGHT
+ * (sendMail calls the baseline keeps in flight; default = concurrency), FANOUT_PREBUILT (1: also
+ * time nodemailer sending the prebuilt raw message, the transport's ceiling; 0 skips it),
+ * FANOUT_CPU_PROF (a directory: run the measured server with --cpu-prof into it).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, startServer, type ServerProcess } from '../tests/helpers/server-process.js';
+import { coreCount, machineCpuMs } from './helpers/cpu.js';
+import type { RawJob, RawResult } from './raw-nodemailer.js';
+
+const N = Number(process.env.FANOUT_N ?? 100_000);
+const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 8);
+const BODY_BYTES = Number(process.env.FANOUT_BODY_BYTES ?? 50_000);
+const BASELINE_INFLIGHT = Number(process.env.FANOUT_BASELINE_INFLIGHT ?? CONCURRENCY);
+const PREBUILT = (process.env.FANOUT_PREBUILT ?? '1') !== '0';
+const CPU_PROF = process.env.FANOUT_CPU_PROF;
+const KEY = 'bench-admin-key-0123456789abcdef';
+const CAPTURE_TO = 'editor@bench.example.com';
+const auth = { authorization: `Bearer ${KEY}` };
+
+const note = (message: string) => process.stderr.write(`fanout: ${message}\n`);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Everything started here is stopped and removed on the way out, also on failure or Ctrl-C.
+const cleanups: Array<() => Promise<void> | void> = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        note(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    note(`${signal}: cleaning up`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes running a bench/*.ts file under tsx's loader in the same process (`node
+// --import tsx`), so the pid is the process doing the work and the IPC channel reaches it.
+function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
+  const child = fork(join(ROOT, 'bench', file), [], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  cleanups.push(() => stopChild(child));
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Resolves with the next IPC message of `type` from `child`; rejects if the child exits first. */
+function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      done();
+      resolve(message as T);
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      done();
+      reject(new Error(`child exited (code ${code}, signal ${signal}) before sending "${type}"`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+interface SinkStats {
+  messages: number;
+  recipients: number;
+  bytes: number;
+  connections: number;
+  first_at: number | null;
+  last_at: number | null;
+}
+
+async function startSink() {
+  const child = forkTs('smtp-sink-process.ts', { FANOUT_CAPTURE_TO: CAPTURE_TO });
+  const { port } = await nextMessage<{ port: number }>(child, 'ready', 30_000);
+  const ask = (type: 'stats' | 'reset') => {
+    const reply = nextMessage<SinkStats>(child, 'stats');
+    child.send({ type });
+    return reply;
+  };
+  return {
+    pid: child.pid!,
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    stats: () => ask('stats'),
+    reset: () => ask('reset'),
+    async captured(): Promise<string | null> {
+      const reply = nextMessage<{ raw: string | null }>(child, 'captured');
+      child.send({ type: 'captured' });
+      return (await reply).raw;
+    },
+    /** Waits until the sink has `count` messages (they may still be in the pipe after "done"). */
+    async waitFor(count: number, timeoutMs = 10_000): Promise<SinkStats> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await ask('stats');
+        if (s.messages >= count || Date.now() > deadline) return s;
+        await sleep(100);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// /proc readings of one process (Linux only; undefined elsewhere).
+function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function procCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The node process that actually runs src/server.ts: `tsx` is a small node process that spawns
+ * the real one (with its loader) as a child. Follows children down to the leaf.
+ */
+async function serverNodePid(tsxPid: number): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    let pid = tsxPid;
+    for (let kids = childrenOf(pid); kids.length > 0; kids = childrenOf(pid)) pid = kids[0]!;
+    if (pid !== tsxPid || i === 49) return pid;
+    await sleep(100);
+  }
+  return tsxPid;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** ~`bytes` of Markdown that reads like a long essay: headings, paragraphs, links, lists, quotes. */
+function essay(bytes: number): string {
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const words = (
+    'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were ' +
+    'her she there been one all would their we him has when who more no if out so said what up its about into than them can ' +
+    'only other new some could time these two may then do first any my now such like our over man me even most made after also ' +
+    'did many before must through back years where much your way well down should because each just those people how too little ' +
+    'state good very make world still own see men work long get here between both life being under never day same another know ' +
+    'while last might us great old year off come since against go came right used take three harbour village council market ' +
+    'river bridge winter morning evening library garden teacher newspaper railway station ferry weather season festival budget ' +
+    'neighbours volunteers school museum archive fishermen bakery orchard lighthouse footpath meadow committee mayor island'
+  ).split(' ');
+  const sentence = () => {
+    const length = 8 + Math.floor(rand() * 18);
+    const parts: string[] = [];
+    for (let i = 0; i < length; i++) {
+      let w = pick(words);
+      const r = rand();
+      if (r < 0.02) w = `**${w}**`;
+      else if (r < 0.04) w = `*${w}*`;
+      else if (r < 0.05) w = `[${w} ${pick(words)}](https://allycaral.example.com/notes/${pick(words)}-${Math.floor(rand() * 1000)})`;
+      parts.push(w);
+      if (i < length - 1 && rand() < 0.08) parts[parts.length - 1] += ',';
+    }
+    const text = parts.join(' ');
+    return text.charAt(0).toUpperCase() + text.slice(1) + pick(['.', '.', '.', '.', '?', '!']);
+  };
+  const paragraph = () => Array.from({ length: 3 + Math.floor(rand() * 5) }, sentence).join(' ');
+  const blocks: string[] = [];
+  let size = 0;
+  let section = 0;
+  while (size < bytes) {
+    let block: string;
+    const r = rand();
+    if (blocks.length % 7 === 0) block = `## ${++section}. ${sentence().replace(/[.?!]$/, '')}`;
+    else if (r < 0.08) block = Array.from({ length: 3 + Math.floor(rand() * 3) }, () => `- ${sentence()}`).join('\n');
+    else if (r < 0.12) block = `> ${paragraph()}`;
+    else block = paragraph();
+    blocks.push(block);
+    size += block.length + 2;
+  }
+  return blocks.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+async function api<T>(server: ServerProcess, method: string, path: string, body?: unknown, expect = [200, 201, 202]): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!expect.includes(res.status)) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+async function importSubscribers(server: ServerProcess, n: number): Promise<number> {
+  const lines = ['email,name'];
+  for (let i = 0; i < n; i++) lines.push(`reader${i}@example${i % 50}.com,Reader ${i}`);
+  const res = await fetch(`${server.url}/api/admin/subscribers/import`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/csv' },
+    body: `${lines.join('\n')}\n`,
+  });
+  const body = (await res.json()) as { created?: number };
+  if (res.status !== 200) throw new Error(`import: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return body.created ?? -1;
+}
+
+interface SendView {
+  id: number;
+  status: string;
+  total: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+  started_at: string | null;
+  finished_at: string | null;
+  rate: number | null;
+}
+
+async function runBaseline(mode: RawJob['mode'], port: number, messageFile: string): Promise<RawResult> {
+  const job: RawJob = { mode, port, n: N, maxConnections: CONCURRENCY, inflight: BASELINE_INFLIGHT, messageFile };
+  const child = forkTs('raw-nodemailer.ts', { FANOUT_RAW_JOB: JSON.stringify(job) });
+  const { result } = await nextMessage<{ result: RawResult }>(child, 'result', Math.max(120_000, N * 20));
+  await stopChild(child);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+const work = mkdtempSync(join(tmpdir(), 'broadsheet-bench-fanout-'));
+cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+const dataDir = join(work, 'data');
+mkdirSync(dataDir);
+
+try {
+  const sink = await startSink();
+  const serverEnv = {
+    ADMIN_API_KEY: KEY,
+    LOG_LEVEL: 'warn',
+    SUBSCRIBE_RATE_LIMIT: '0',
+    SMTP_URL: sink.url,
+    SEND_CONCURRENCY: String(CONCURRENCY),
+    SEND_RATE_PER_SECOND: '0',
+  };
+
+  // 1. The audience, through the product's import endpoint, on a server process of its own.
+  let t = performance.now();
+  const importer = await startServer({ env: serverEnv, dataDir });
+  cleanups.push(() => void importer.stop('SIGKILL'));
+  const created = await importSubscribers(importer, N);
+  if (created !== N) throw new Error(`import created ${created} subscribers, expected ${N}`);
+  await importer.stop();
+  note(`imported ${N} subscribers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  // 2. The measured server: a fresh process on that database.
+  const server = await startServer({
+    env: { ...serverEnv, ...(CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {}) },
+    dataDir,
+  });
+  cleanups.push(async () => void (await server.stop('SIGTERM', 15_000)));
+  const nodePid = await serverNodePid(server.child.pid!);
+  const markdown = essay(BODY_BYTES);
+  const post = await api<{ id: number }>(server, 'POST', '/api/admin/posts', {
+    title: 'The harbour, the council and the winter ferry',
+    body: markdown,
+  });
+  await sink.reset();
+
+  const cpu0 = { server: procCpuMs(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
+  const publishStart = Date.now();
+  t = performance.now();
+  const published = await api<{ send: SendView }>(server, 'POST', `/api/admin/posts/${post.id}/publish`, {}, [202]);
+  const publishMs = performance.now() - t;
+  note(`published in ${publishMs.toFixed(0)} ms: send ${published.send.id}, total ${published.send.total}`);
+
+  // 3. Follow the send until done; give up if it stops moving for a minute.
+  let send = published.send;
+  let lastProgress = Date.now();
+  let lastDone = -1;
+  let peakRssSampled = 0;
+  let lastNote = Date.now();
+  while (send.status !== 'done') {
+    if (send.status === 'cancelled' || send.status === 'paused') throw new Error(`send ended up ${send.status}`);
+    await sleep(200);
+    send = await api<SendView>(server, 'GET', `/api/admin/sends/${send.id}`);
+    peakRssSampled = Math.max(peakRssSampled, procStatus(nodePid, 'VmRSS') ?? 0);
+    const done = send.sent + send.failed + send.skipped;
+    if (done !== lastDone) {
+      lastDone = done;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > 60_000) {
+      throw new Error(`send stalled at ${JSON.stringify(send)}\n${server.output().slice(-3000)}`);
+    }
+    if (Date.now() - lastNote > 10_000) {
+      lastNote = Date.now();
+      note(`${send.sent}/${send.total} sent, ${send.rate ?? 0} msgs/s, server RSS ${(procStatus(nodePid, 'VmRSS') ?? 0).toFixed(0)} MB`);
+    }
+  }
+  const doneSeenAt = Date.now();
+  const peakRss = procStatus(nodePid, 'VmHWM');
+  const rssAtDone = procStatus(nodePid, 'VmRSS');
+  const cpu1 = { server: procCpuMs(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
+  const sinkStats = await sink.waitFor(N);
+
+  const sendSeconds = (Date.parse(send.finished_at!) - Date.parse(send.started_at!)) / 1000;
+  const wallSeconds = (Math.max(Date.parse(send.finished_at!), publishStart) - publishStart) / 1000;
+  const productRate = send.sent / sendSeconds;
+  const perMessageUs = (a?: number, b?: number) => (a === undefined || b === undefined ? null : Math.round(((b - a) * 1000) / Math.max(1, send.sent)));
+  const machineBusy =
+    cpu0.machine && cpu1.machine ? Math.round(((cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total)) * 100) : null;
+  const messageBytes = sinkStats.messages > 0 ? Math.round(sinkStats.bytes / sinkStats.messages) : 0;
+  const sinkSpan = sinkStats.first_at && sinkStats.last_at ? (sinkStats.last_at - sinkStats.first_at) / 1000 : 0;
+
+  const product = {
+    bench: 'fanout',
+    n: N,
+    concurrency: CONCURRENCY,
+    message_bytes: messageBytes,
+    markdown_bytes: markdown.length,
+    publish_ms: Math.round(publishMs),
+    product_msgs_per_s: Math.round(productRate),
+    product_send_s: round1(sendSeconds),
+    product_wall_s: round1(wallSeconds),
+    // started_at and finished_at are the server's; the poll that saw "done" came this much later.
+    done_seen_after_s: round1((doneSeenAt - publishStart) / 1000),
+    sent: send.sent,
+    failed: send.failed,
+    skipped: send.skipped,
+    sink_messages: sinkStats.messages,
+    sink_recipients: sinkStats.recipients,
+    sink_msgs_per_s: sinkSpan > 0 ? Math.round(sinkStats.messages / sinkSpan) : null,
+    peak_rss_mb: peakRss === undefined ? null : Math.round(peakRss),
+    rss_at_done_mb: rssAtDone === undefined ? null : Math.round(rssAtDone),
+    peak_rss_sampled_mb: Math.round(peakRssSampled),
+    server_cpu_us_per_msg: perMessageUs(cpu0.server, cpu1.server),
+    sink_cpu_us_per_msg: perMessageUs(cpu0.sink, cpu1.sink),
+    machine_busy_pct: machineBusy,
+    cores: coreCount(),
+    target: { publish_ms: 1000, peak_rss_mb: 200 },
+    target_met: publishMs < 1000 && peakRss !== undefined && peakRss < 200 && send.sent === N && sinkStats.messages === N,
+  };
+  console.log(JSON.stringify(product));
+  if (sinkStats.messages !== N || send.sent !== N) note(`WARNING: expected ${N} messages, the send says ${send.sent} sent and the sink got ${sinkStats.messages}`);
+
+  // 4. The product's own mail, as one test copy: the baseline sends exactly this.
+  await sink.reset();
+  await api(server, 'POST', `/api/admin/posts/${post.id}/test`, { to: CAPTURE_TO });
+  const captured = await sink.captured();
+  if (!captured) throw new Error('the sink did not capture the test copy');
+  const messageFile = join(work, 'message.eml');
+  writeFileSync(messageFile, captured);
+  await server.stop('SIGTERM', 15_000);
+
+  // 5. Baseline: plain pooled nodemailer, same sink, same connections, same mail.
+  await sink.reset();
+  const raw = await runBaseline('compose', sink.port, messageFile);
+  const rawSink = await sink.waitFor(N);
+  console.log(
+    JSON.stringify({
+      bench: 'fanout-baseline',
+      n: N,
+      via: 'nodemailer pool, sendMail({from,to,subject,html,text,headers}) per reader',
+      max_connections: CONCURRENCY,
+      in_flight: BASELINE_INFLIGHT,
+      message_bytes: rawSink.messages > 0 ? Math.round(rawSink.bytes / rawSink.messages) : 0,
+      raw_nodemailer_msgs_per_s: raw.msgs_per_s,
+      seconds: raw.seconds,
+      sent: raw.sent,
+      failed: raw.failed,
+      sink_messages: rawSink.messages,
+      cpu_us_per_msg: Math.round((raw.cpu_ms * 1000) / Math.max(1, raw.sent)),
+      peak_rss_mb: raw.peak_rss_mb,
+      ...(raw.first_error ? { first_error: raw.first_error } : {}),
+    }),
+  );
+
+  let prebuilt: RawResult | undefined;
+  if (PREBUILT) {
+    await sink.reset();
+    prebuilt = await runBaseline('prebuilt', sink.port, messageFile);
+    const prebuiltSink = await sink.waitFor(N);
+    console.log(
+      JSON.stringify({
+        bench: 'fanout-baseline-prebuilt',
+        n: N,
+        via: 'nodemailer pool, sendMail({envelope, raw}) of one prebuilt message: the transport and sink ceiling',
+        max_connections: CONCURRENCY,
+        in_flight: BASELINE_INFLIGHT,
+        msgs_per_s: prebuilt.msgs_per_s,
+        seconds: prebuilt.seconds,
+        sent: prebuilt.sent,
+        sink_messages: prebuiltSink.messages,
+        cpu_us_per_msg: Math.round((prebuilt.cpu_ms * 1000) / Math.max(1, prebuilt.sent)),
+      }),
+    );
+  }
+
+  const ratio = productRate / raw.msgs_per_s;
+  console.log(
+    JSON.stringify({
+      bench: 'fanout-ratio',
+      n: N,
+      ratio: Number(ratio.toFixed(3)),
+      ...(prebuilt ? { ratio_vs_prebuilt: Number((productRate / prebuilt.msgs_per_s).toFixed(3)) } : {}),
+      target: { ratio: 0.8, peak_rss_mb: 200, publish_ms: 1000 },
+      target_met: ratio >= 0.8 && product.target_met,
+    }),
+  );
+} finally {
+  await cleanup();
+}
