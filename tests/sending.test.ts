@@ -248,3 +248,24 @@ describe('suppressions', () => {
     expect(await sendOf(body.send.id)).toMatchObject({ status: 'done', sent: 2, skipped: 1 });
   });
 });
+
+describe('DKIM', () => {
+  it('signs mailings when DKIM_* are set, covering both List-Unsubscribe headers', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await setup({}, { DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 'news', DKIM_PRIVATE_KEY: pem });
+    await seedActiveReaders(t.deps, 2);
+    await publishWithSend(t.app, { title: 'Signed', body: 'x' });
+    await t.drain();
+    const mails = await t.smtp.waitFor(2);
+    for (const mail of mails) {
+      const signature = mail.header('DKIM-Signature');
+      expect(signature).toBeDefined();
+      expect(signature).toMatch(/d=example\.com/);
+      expect(signature).toMatch(/s=news/);
+      const signed = signature!.match(/(?:^|;)\s*h=([^;]+)/)![1]!.replace(/\s/g, '').toLowerCase().split(':');
+      expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post', 'message-id']));
+    }
+  });
+});
