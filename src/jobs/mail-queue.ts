@@ -1,6 +1,7 @@
 import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { MailKind, SubscriberStatus } from '../db/database.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, MailKind, SubscriberStatus } from '../db/database.js';
 import { listUnsubscribeHeaders, mailDomainOf } from '../mail/list-headers.js';
 import { toMailError } from '../mail/mailer.js';
 import { getSettings, type Settings } from '../settings/settings.js';
@@ -35,7 +36,7 @@ export async function processMailQueue(deps: Deps): Promise<number> {
   const { db, clock, config } = deps;
   const now = clock.now();
   const nowIso = iso(now);
-  const due = (eb: any) =>
+  const due = (eb: ExpressionBuilder<Database, 'mail_queue'>) =>
     eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)])]);
   const claimed = await db
     .updateTable('mail_queue')
