@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict, NotFound } from '../errors.js';
@@ -40,13 +41,14 @@ export async function startSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wa
     .returning('id')
     .executeTakeFirstOrThrow();
 
+  // The id is inlined: PostgreSQL would type a bound parameter in a SELECT list as text.
   const snapshot = await db
     .insertInto('deliveries')
     .columns(['send_id', 'subscriber_id', 'next_attempt_at'])
     .expression((eb) =>
       eb
         .selectFrom('subscribers')
-        .select([eb.val(send.id).as('send_id'), 'id', eb.val(now).as('next_attempt_at')])
+        .select([sql.lit(send.id).as('send_id'), 'id', eb.val(now).as('next_attempt_at')])
         .where('status', '=', 'active')
         .where(notSuppressed)
         .orderBy('id'),
