@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { runTsx } from './helpers/server-process.js';
+import { runEntry } from './helpers/server-process.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -91,7 +91,7 @@ describe('start-up with a bad variable', () => {
     ['SMTP_URL', 'http://mail.example.com'],
     ['SUBSCRIBE_RATE_LIMIT', 'lots'],
   ])('`npm start` with %s=%s exits 1 printing one line that names it', async (name, value) => {
-    const result = await runTsx('src/server.ts', { DATA_DIR: dataDir, [name]: value });
+    const result = await runEntry('src/server.ts', { DATA_DIR: dataDir, [name]: value });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.split('\n').filter((l) => l !== '');

@@ -12,6 +12,10 @@ export function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   // WAL + NORMAL stays durable across process crashes; only an OS crash can drop the last commits.
   sqlite.pragma('synchronous = NORMAL');
+  // Each checkpoint fsyncs twice on the event loop's thread. At the default (every 1000 pages,
+  // ~170 subscribes) p99 commit latency was 3-5 ms on a 2-core VM; fewer, larger checkpoints
+  // (WAL up to ~40 MB) brought it to 0.1-2.7 ms.
+  sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// The tsx binary itself rather than `npx tsx`: npx adds its own warnings to stderr and a
-// second process between us and the server, and `npm start` runs exactly this binary.
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+// What `npm start` runs: one Node process with tsx's loader. (The tsx CLI would put a relay
+// process in between, which SIGKILLs the server if it is slow to acknowledge a SIGTERM.)
+const NODE_TS = [process.execPath, '--import', 'tsx'] as const;
 
 /** A port nobody is listening on: bind port 0, read what the OS picked, release it. */
 export async function freePort(): Promise<number> {
@@ -22,8 +22,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-// Children run in their own process group: tsx runs the server as a grandchild, and a SIGKILL
-// to tsx alone would leave that server running (holding its port, its SMTP connections).
+// Children run in their own process group, so that a hard kill also takes anything they
+// started, and nothing outlives a test holding a port or an SMTP connection.
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid!, signal);
@@ -37,17 +37,18 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs `tsx FILE` to completion with exactly `env` (plus PATH), collecting its output. */
-export function runTsx(file: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Exit & { stdout: string; stderr: string }> {
+/** Runs a TypeScript entry as `npm start` would, to completion, with exactly `env` (plus PATH). */
+export function runEntry(file: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Exit & { stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, detached: true });
+    const [node, ...args] = NODE_TS;
+    const child = spawn(node, [...args, file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
     child.stderr.on('data', (c: Buffer) => (stderr += c));
     const timer = setTimeout(() => {
       killGroup(child, 'SIGKILL');
-      reject(new Error(`tsx ${file} did not exit within ${timeoutMs} ms\n${stderr}`));
+      reject(new Error(`${file} did not exit within ${timeoutMs} ms\n${stderr}`));
     }, timeoutMs);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -68,8 +69,8 @@ export interface ServerProcess {
   /** Resolves when the process has exited, however that happened. */
   exited: Promise<Exit>;
   /**
-   * Sends `signal` to the server as `kill PID` would (SIGKILL goes to the whole process group) and
-   * waits for the exit; kills the group hard after `timeoutMs`. Nothing of it is left running.
+   * Sends `signal` to the server as `kill PID` would (SIGKILL goes to its whole process group)
+   * and waits for the exit; kills the group hard after `timeoutMs`. Nothing is left running.
    */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit & { ms: number }>;
 }
@@ -92,7 +93,8 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     MAIL_FROM: 'newsletter@example.com',
     ...options.env,
   };
-  const child = spawn(TSX, ['src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const [node, ...args] = NODE_TS;
+  const child = spawn(node, [...args, 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c));
   child.stderr!.on('data', (c: Buffer) => (output += c));
