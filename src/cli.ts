@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     return name && name !== 'help' && name !== '--help' ? 2 : 0;
   }
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : (command.defaultLogLevel ?? config.logLevel));
   let deps: Promise<Deps> | undefined;
   const ctx: CliContext = {
     config,

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
-import type { Logger } from '../log.js';
+import type { Logger, LogLevel } from '../log.js';
 
 export interface CliContext {
   config: Config;
@@ -15,6 +15,8 @@ export interface Command {
   name: string;
   usage: string;
   summary: string;
+  /** The log level when LOG_LEVEL is not set (the demo keeps per-message logs out of its progress bar). */
+  defaultLogLevel?: LogLevel;
   run(args: string[], ctx: CliContext): Promise<number | void>;
 }
 

@@ -32,6 +32,7 @@ export const demoCommand: Command = {
   name: 'demo',
   usage: 'broadsheet demo [--exit]',
   summary: 'seed a sample publication, publish and mail a post, then keep serving (--exit: stop)',
+  defaultLogLevel: 'warn',
   async run(args, ctx) {
     const deps = await ctx.deps();
     const server = await startNodeServer(deps);

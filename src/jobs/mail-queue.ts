@@ -1,20 +1,28 @@
+import type { ExpressionBuilder } from 'kysely';
 import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { ExpressionBuilder } from 'kysely';
 import type { Database, MailKind, SubscriberStatus } from '../db/database.js';
-import { listUnsubscribeHeaders, mailDomainOf } from '../mail/list-headers.js';
+import { listUnsubscribeValue, mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
 import { toMailError } from '../mail/mailer.js';
+import { asText, escapeHtml, fillKnownPlaceholders, fillPlaceholders, splitPlaceholders } from '../render/placeholders.js';
+import { createMimeTemplate, type MimeTemplate } from '../sending/mime-template.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { backoffMs } from './backoff.js';
 import { createTurnstile } from './turnstile.js';
+import type { Task } from './worker-loop.js';
 
 const LEASE_MS = 120_000;
-const BATCH = 25;
+const BATCH = 50;
 
 const SUBJECTS: Record<MailKind, string> = {
   confirm: 'Confirm your subscription to {{publication}}',
   welcome: 'Welcome to {{publication}}',
+};
+
+const PREHEADERS: Record<MailKind, string> = {
+  confirm: 'One click to confirm your subscription',
+  welcome: 'Your subscription is confirmed',
 };
 
 /**
@@ -27,47 +35,125 @@ function stillWanted(kind: MailKind, member: { status: SubscriberStatus; unsubsc
   return member.status === 'pending' || (member.status === 'unsubscribed' && member.unsubscribed_at !== null && member.unsubscribed_at < queuedAt);
 }
 
+type Member = { id: number; email: string; name: string | null; status: SubscriberStatus; unsubscribed_at: string | null };
+
+type Outcome =
+  | { id: number; status: 'sent'; message_id: string }
+  | { id: number; status: 'skipped' | 'failed'; last_error: string; bounce?: number }
+  | { id: number; status: 'pending'; last_error: string; next_attempt_at: string };
+
 /**
  * Sends due transactional mail (confirmations, welcomes). Rows are claimed with a lease: if the
- * process dies mid-send, the lease runs out and another pass sends them again. Returns how many
- * rows it handled, so the worker loop knows whether to poll again at once.
+ * process dies mid-send, the lease runs out and another pass sends them again. Like mailings,
+ * each kind is compiled once (per publication settings) into a MIME template, so a message costs
+ * a substitution, not a MIME build; the outcomes of a pass are written in one transaction.
  */
-export async function processMailQueue(deps: Deps): Promise<number> {
+export function createMailQueueTask(deps: Deps): Task {
   const { db, clock, config } = deps;
-  const now = clock.now();
-  const nowIso = iso(now);
-  const due = (eb: ExpressionBuilder<Database, 'mail_queue'>) =>
-    eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)])]);
-  const claimed = await db
-    .updateTable('mail_queue')
-    .set((eb) => ({ lease_until: iso(addMs(now, LEASE_MS)), attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', db.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').limit(BATCH))
-    .where(due)
-    .returning(['id', 'kind', 'subscriber_id', 'attempts', 'created_at'])
-    .execute();
-  if (claimed.length === 0) return 0;
+  const templates = new Map<string, Promise<MimeTemplate>>();
 
-  const settings = await getSettings(db, config);
-  const subscribers = await db
-    .selectFrom('subscribers')
-    .select(['id', 'email', 'name', 'status', 'unsubscribed_at'])
-    .where('id', 'in', claimed.map((c) => c.subscriber_id))
-    .execute();
-  const byId = new Map(subscribers.map((s) => [s.id, s]));
-
-  // As many sends in flight as the SMTP pool has connections, but one message built per
-  // event-loop turn: nodemailer builds a message in one synchronous burst (~1.5 ms), and 25 of
-  // them back to back held subscribe requests up for 20-100 ms under load.
-  const nextTurn = createTurnstile();
-  const queue = [...claimed];
-  const lane = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      await nextTurn();
-      await handleJob(deps, settings, job, byId.get(job.subscriber_id), now);
+  function templateFor(kind: MailKind, settings: Settings): Promise<MimeTemplate> {
+    const key = `${kind}\u0000${JSON.stringify(settings)}`;
+    let template = templates.get(key);
+    if (!template) {
+      // Settings rarely change; when they do, the old entries are simply never asked for again.
+      if (templates.size > 20) templates.clear();
+      template = compileTemplate(kind, settings);
+      template.catch(() => templates.delete(key));
+      templates.set(key, template);
     }
+    return template;
+  }
+
+  async function compileTemplate(kind: MailKind, settings: Settings): Promise<MimeTemplate> {
+    const compiled = await deps.renderer.template(kind, SUBJECTS[kind]);
+    const shared = {
+      publication: settings.name,
+      postal_address: settings.postal_address,
+      archive_url: `${settings.public_url}/posts`,
+      subject: '',
+      preheader: PREHEADERS[kind],
+    };
+    return createMimeTemplate({
+      from: { name: settings.sender_name, address: settings.sender_email },
+      replyTo: settings.reply_to || null,
+      subject: fillPlaceholders(splitPlaceholders(SUBJECTS[kind]), shared, asText),
+      html: splitPlaceholders(fillKnownPlaceholders(compiled.html, shared, escapeHtml)),
+      text: splitPlaceholders(fillKnownPlaceholders(compiled.text, shared, asText)),
+      headers: { 'List-Unsubscribe-Post': ONE_CLICK },
+    });
+  }
+
+  async function deliver(settings: Settings, job: ClaimedJob, member: Member | undefined, now: Date): Promise<Outcome> {
+    if (!member || !stillWanted(job.kind, member, job.created_at)) {
+      return { id: job.id, status: 'skipped', last_error: `subscriber is ${member?.status ?? 'gone'}` };
+    }
+    const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
+    try {
+      const mime = await templateFor(job.kind, settings);
+      const links = memberLinks(settings.public_url, deps.tokens, member.id);
+      const raw = mime.build({
+        to: member.email,
+        toName: member.name,
+        date: clock.now(),
+        messageId,
+        listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, config.unsubscribeMailto),
+        values: {
+          ...links,
+          name: member.name ?? 'there',
+          email: member.email,
+          confirm_url: `${settings.public_url}/confirm/${deps.tokens.sign('confirm', member.id, now)}`,
+        },
+      });
+      await deps.mailer.sendRaw({ from: settings.sender_email, to: member.email }, raw);
+      return { id: job.id, status: 'sent', message_id: messageId };
+    } catch (error) {
+      const failure = toMailError(error);
+      deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, permanent: failure.permanent, error: failure.message });
+      if (failure.permanent) return { id: job.id, status: 'failed', last_error: failure.message, bounce: member.id };
+      if (job.attempts >= config.sendMaxAttempts) return { id: job.id, status: 'failed', last_error: failure.message };
+      const retryAt = addMs(clock.now(), backoffMs(config.sendRetryDelayMs, job.attempts));
+      return { id: job.id, status: 'pending', last_error: failure.message, next_attempt_at: iso(retryAt) };
+    }
+  }
+
+  return async () => {
+    const now = clock.now();
+    const nowIso = iso(now);
+    const due = (eb: ExpressionBuilder<Database, 'mail_queue'>) =>
+      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)])]);
+    const claimed = await db
+      .updateTable('mail_queue')
+      .set((eb) => ({ lease_until: iso(addMs(now, LEASE_MS)), attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', db.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').limit(BATCH))
+      .where(due)
+      .returning(['id', 'kind', 'subscriber_id', 'attempts', 'created_at'])
+      .execute();
+    if (claimed.length === 0) return 0;
+
+    const settings = await getSettings(db, config);
+    const subscribers = await db
+      .selectFrom('subscribers')
+      .select(['id', 'email', 'name', 'status', 'unsubscribed_at'])
+      .where('id', 'in', claimed.map((c) => c.subscriber_id))
+      .execute();
+    const byId = new Map(subscribers.map((s) => [s.id, s]));
+
+    // As many sends in flight as the SMTP pool has connections, but one message handled per
+    // event-loop turn, so a burst of background mail never holds subscribe requests up.
+    const nextTurn = createTurnstile();
+    const queue = [...claimed];
+    const outcomes: Outcome[] = [];
+    const lane = async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        await nextTurn();
+        outcomes.push(await deliver(settings, job, byId.get(job.subscriber_id), now));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));
+    await record(deps, outcomes);
+    return claimed.length;
   };
-  await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));
-  return claimed.length;
 }
 
 interface ClaimedJob {
@@ -77,81 +163,24 @@ interface ClaimedJob {
   created_at: string;
 }
 
-type Member = { id: number; email: string; name: string | null; status: SubscriberStatus; unsubscribed_at: string | null };
-
-/** Sends one claimed mail (or skips it) and records the outcome; a hard bounce stops the address. */
-async function handleJob(deps: Deps, settings: Settings, job: ClaimedJob, member: Member | undefined, now: Date): Promise<void> {
-  const { clock, config } = deps;
-  if (!member || !stillWanted(job.kind, member, job.created_at)) {
-    await finish(deps, job.id, { status: 'skipped', last_error: `subscriber is ${member?.status ?? 'gone'}` });
-    return;
-  }
-  const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
-  try {
-    await send(deps, settings, job.kind, member, messageId, now);
-    await finish(deps, job.id, { status: 'sent', sent_at: iso(clock.now()), message_id: messageId });
-  } catch (error) {
-    const failure = toMailError(error);
-    deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, permanent: failure.permanent, error: failure.message });
-    if (failure.permanent || job.attempts >= config.sendMaxAttempts) {
-      await finish(deps, job.id, { status: 'failed', last_error: failure.message });
-      if (failure.permanent) await markBounced(deps, member.id);
-    } else {
-      const retryAt = addMs(clock.now(), backoffMs(config.sendRetryDelayMs, job.attempts));
-      await finish(deps, job.id, { status: 'pending', last_error: failure.message, next_attempt_at: iso(retryAt) });
-    }
-  }
-}
-
-async function send(
-  deps: Deps,
-  settings: Settings,
-  kind: MailKind,
-  member: { id: number; email: string; name: string | null },
-  messageId: string,
-  now: Date,
-): Promise<void> {
-  const template = await deps.renderer.template(kind, SUBJECTS[kind]);
-  const links = memberLinks(settings.public_url, deps.tokens, member.id);
-  const values = {
-    ...links,
-    publication: settings.name,
-    postal_address: settings.postal_address,
-    name: member.name ?? 'there',
-    email: member.email,
-    archive_url: `${settings.public_url}/posts`,
-    confirm_url: `${settings.public_url}/confirm/${deps.tokens.sign('confirm', member.id, now)}`,
-    subject: '',
-    preheader: kind === 'confirm' ? 'One click to confirm your subscription' : 'Your subscription is confirmed',
-  };
-  const rendered = template.render(values);
-  await deps.mailer.send({
-    from: { name: settings.sender_name, address: settings.sender_email },
-    to: { address: member.email, ...(member.name ? { name: member.name } : {}) },
-    ...(settings.reply_to ? { replyTo: settings.reply_to } : {}),
-    subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
-    headers: listUnsubscribeHeaders(links.unsubscribe_url, deps.config.unsubscribeMailto),
-    messageId,
-  });
-}
-
-async function finish(
-  deps: Deps,
-  id: number,
-  change: { status: 'pending' | 'sent' | 'failed' | 'skipped'; sent_at?: string; message_id?: string; last_error?: string; next_attempt_at?: string },
-): Promise<void> {
-  await deps.db.updateTable('mail_queue').set({ ...change, lease_until: null }).where('id', '=', id).execute();
-}
-
-// A hard bounce on a confirmation means the address does not exist: stop mailing it.
-async function markBounced(deps: Deps, subscriberId: number): Promise<void> {
+/** One commit for the whole pass; a hard bounce on a confirmation also stops the address. */
+async function record(deps: Deps, outcomes: Outcome[]): Promise<void> {
   const now = iso(deps.clock.now());
-  await deps.db
-    .updateTable('subscribers')
-    .set({ status: 'bounced', updated_at: now })
-    .where('id', '=', subscriberId)
-    .where('status', 'in', ['pending', 'active', 'unsubscribed'])
-    .execute();
+  await deps.db.transaction().execute(async (trx) => {
+    for (const { id, bounce, ...change } of outcomes as Array<Outcome & { bounce?: number }>) {
+      await trx
+        .updateTable('mail_queue')
+        .set({ ...change, lease_until: null, ...(change.status === 'sent' ? { sent_at: now } : {}) })
+        .where('id', '=', id)
+        .execute();
+      if (bounce !== undefined) {
+        await trx
+          .updateTable('subscribers')
+          .set({ status: 'bounced', updated_at: now })
+          .where('id', '=', bounce)
+          .where('status', 'in', ['pending', 'active', 'unsubscribed'])
+          .execute();
+      }
+    }
+  });
 }

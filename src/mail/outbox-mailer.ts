@@ -30,7 +30,7 @@ export function createOutboxMailer(dir: string, logger: Logger): Mailer {
     },
     async sendRaw(envelope, raw) {
       const file = await write(raw);
-      logger.debug('mail.outbox', { to: envelope.to, file });
+      logger.info('mail.outbox', { to: envelope.to, file });
     },
     async close() {},
   };

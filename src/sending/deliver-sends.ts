@@ -111,6 +111,8 @@ export function createSendTask(deps: Deps): Task {
     const links = memberLinks(send.publicUrl, deps.tokens, reader.id);
     const raw = send.mime.build({
       to: reader.email,
+      toName: reader.name,
+      date: clock.now(),
       messageId: `<${send.id}.${delivery.id}@${send.mailDomain}>`,
       listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, send.unsubscribeMailto),
       values: { ...links, email: reader.email, name: reader.name ?? '' },

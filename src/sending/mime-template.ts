@@ -7,11 +7,13 @@ export interface MimeTemplateInput {
   from: { name: string; address: string };
   replyTo?: string | null;
   subject: string;
-  /** RFC 2919 list identifier, e.g. `<allycaral.example.com>`. */
-  listId: string;
+  /**
+   * RFC 2919 list identifier, e.g. `"Allycaral" <newsletter.example.com>`. Given for mailings
+   * (it also marks them `Precedence: bulk`); left out for a reader's own confirmation mail.
+   */
+  listId?: string;
   /** Optional Feedback-ID (Gmail's feedback loop), fixed per send. */
   feedbackId?: string;
-  date: Date;
   html: Placeheld;
   text: Placeheld;
   /** Extra fixed headers, e.g. `List-Unsubscribe-Post`. */
@@ -20,6 +22,9 @@ export interface MimeTemplateInput {
 
 export interface Recipient {
   to: string;
+  /** Shown in the To header when known. */
+  toName?: string | null;
+  date: Date;
   messageId: string;
   /** The complete List-Unsubscribe header value for this reader. */
   listUnsubscribe: string;
@@ -46,10 +51,8 @@ export function createMimeTemplate(input: MimeTemplateInput): MimeTemplate {
     header('From', formatAddress(input.from)),
     ...(input.replyTo ? [header('Reply-To', input.replyTo)] : []),
     header('Subject', encodeWords(input.subject, 'Q', 52)),
-    header('Date', input.date.toUTCString().replace(/GMT$/, '+0000')),
     header('MIME-Version', '1.0'),
-    header('List-Id', input.listId),
-    header('Precedence', 'bulk'),
+    ...(input.listId ? [header('List-Id', input.listId), header('Precedence', 'bulk')] : []),
     header('Auto-Submitted', 'auto-generated'),
     ...(input.feedbackId ? [header('Feedback-ID', input.feedbackId)] : []),
     ...Object.entries(input.headers ?? {}).map(([k, v]) => header(k, v)),
@@ -66,7 +69,13 @@ export function createMimeTemplate(input: MimeTemplateInput): MimeTemplate {
 
   return {
     build(r) {
-      let out = header('To', r.to) + header('Message-ID', r.messageId) + header('List-Unsubscribe', r.listUnsubscribe) + fixedHeaders + textHead;
+      let out =
+        header('To', formatAddress({ name: r.toName ?? '', address: r.to })) +
+        header('Date', r.date.toUTCString().replace(/GMT$/, '+0000')) +
+        header('Message-ID', r.messageId) +
+        header('List-Unsubscribe', r.listUnsubscribe) +
+        fixedHeaders +
+        textHead;
       out += fill(text, r.values, qpValue);
       out += htmlHead;
       out += fill(html, r.values, (v) => qpValue(escapeHtml(v)));

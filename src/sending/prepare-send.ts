@@ -77,7 +77,6 @@ export async function prepareSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | '
     subject: send.subject,
     listId: `"${settings.name.replace(/["\\]/g, '')}" <newsletter.${mailDomain}>`,
     ...(deps.config.feedbackId ? { feedbackId: `${send.id}:${send.post_id}:newsletter:${deps.config.feedbackId}` } : {}),
-    date: deps.clock.now(),
     html: splitPlaceholders(html),
     text: splitPlaceholders(text),
     headers: { 'List-Unsubscribe-Post': ONE_CLICK },
