@@ -12,10 +12,14 @@
  * only.
  *
  * Env: FANOUT_N (100000), FANOUT_CONCURRENCY (8, SEND_CONCURRENCY and the baseline's
- * maxConnections), FANOUT_BODY_BYTES (50000, Markdown body size), FANOUT_BASELINE_INFLIGHT
- * (sendMail calls the baseline keeps in flight; default = concurrency), FANOUT_PREBUILT (1: also
- * time nodemailer sending the prebuilt raw message, the transport's ceiling; 0 skips it),
- * FANOUT_CPU_PROF (a directory: run the measured server with --cpu-prof into it).
+ * maxConnections), FANOUT_BODY_BYTES (21000: the Markdown body; it makes a ~60 KB mail as
+ * sent, a ~40 KB quoted-printable HTML part plus a ~25 KB text part; 50 KB of Markdown makes
+ * ~125 KB), FANOUT_BASELINE_INFLIGHT (sendMail calls the baseline keeps in flight; default =
+ * concurrency), FANOUT_PREBUILT (1: also time nodemailer sending the prebuilt raw message, the
+ * transport's ceiling; 0 skips it), FANOUT_BASELINE (0: product run only, no baselines, no ratio),
+ * FANOUT_NODE_OPTIONS (NODE_OPTIONS for the measured server, e.g. `--cpu-prof --cpu-prof-dir=DIR`
+ * or `--max-semi-space-size=...`, to investigate),
+ * FANOUT_SAVE_MESSAGE (a file: keep a copy of the mail as the sink received it).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,10 +31,11 @@ import type { RawJob, RawResult } from './raw-nodemailer.js';
 
 const N = Number(process.env.FANOUT_N ?? 100_000);
 const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 8);
-const BODY_BYTES = Number(process.env.FANOUT_BODY_BYTES ?? 50_000);
+const BODY_BYTES = Number(process.env.FANOUT_BODY_BYTES ?? 21_000);
 const BASELINE_INFLIGHT = Number(process.env.FANOUT_BASELINE_INFLIGHT ?? CONCURRENCY);
-const PREBUILT = (process.env.FANOUT_PREBUILT ?? '1') !== '0';
-const CPU_PROF = process.env.FANOUT_CPU_PROF;
+const BASELINE = (process.env.FANOUT_BASELINE ?? '1') !== '0';
+const PREBUILT = BASELINE && (process.env.FANOUT_PREBUILT ?? '1') !== '0';
+const NODE_OPTIONS = process.env.FANOUT_NODE_OPTIONS;
 const KEY = 'bench-admin-key-0123456789abcdef';
 const CAPTURE_TO = 'editor@bench.example.com';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -182,18 +187,34 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
 /**
- * The node process that actually runs src/server.ts: `tsx` is a small node process that spawns
- * the real one (with its loader) as a child. Follows children down to the leaf.
+ * The node process that actually runs src/server.ts: the spawned process itself when it is
+ * `node --import tsx src/server.ts`, or the child that the `tsx` CLI starts with its loader. Not
+ * a child of the server (tsx's esbuild service is one): the deepest process naming src/server.ts.
  */
-async function serverNodePid(tsxPid: number): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    let pid = tsxPid;
-    for (let kids = childrenOf(pid); kids.length > 0; kids = childrenOf(pid)) pid = kids[0]!;
-    if (pid !== tsxPid || i === 49) return pid;
+async function serverNodePid(spawnedPid: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    let found = spawnedPid;
+    const walk = (pid: number) => {
+      for (const kid of childrenOf(pid)) {
+        if (cmdline(kid).includes('src/server.ts')) found = kid;
+        walk(kid);
+      }
+    };
+    walk(spawnedPid);
+    // Under the tsx CLI the real server is a child: wait for it rather than measure the wrapper.
+    if (found !== spawnedPid || !/\/tsx(\.mjs)?\b|tsx\/dist\/cli/.test(cmdline(spawnedPid))) return found;
     await sleep(100);
   }
-  return tsxPid;
+  return spawnedPid;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,17 +344,20 @@ try {
 
   // 2. The measured server: a fresh process on that database.
   const server = await startServer({
-    env: { ...serverEnv, ...(CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {}) },
+    env: { ...serverEnv, ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}) },
     dataDir,
   });
   cleanups.push(async () => void (await server.stop('SIGTERM', 15_000)));
   const nodePid = await serverNodePid(server.child.pid!);
+  note(`measuring server process ${nodePid}: ${cmdline(nodePid)}`);
   const markdown = essay(BODY_BYTES);
   const post = await api<{ id: number }>(server, 'POST', '/api/admin/posts', {
     title: 'The harbour, the council and the winter ferry',
     body: markdown,
   });
   await sink.reset();
+  const rssBeforePublish = procStatus(nodePid, 'VmRSS');
+  const hwmBeforePublish = procStatus(nodePid, 'VmHWM');
 
   const cpu0 = { server: procCpuMs(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
   const publishStart = Date.now();
@@ -401,6 +425,9 @@ try {
     peak_rss_mb: peakRss === undefined ? null : Math.round(peakRss),
     rss_at_done_mb: rssAtDone === undefined ? null : Math.round(rssAtDone),
     peak_rss_sampled_mb: Math.round(peakRssSampled),
+    // The same process before publishing (started, post created): what the send itself adds.
+    rss_before_publish_mb: rssBeforePublish === undefined ? null : Math.round(rssBeforePublish),
+    peak_rss_before_publish_mb: hwmBeforePublish === undefined ? null : Math.round(hwmBeforePublish),
     server_cpu_us_per_msg: perMessageUs(cpu0.server, cpu1.server),
     sink_cpu_us_per_msg: perMessageUs(cpu0.sink, cpu1.sink),
     machine_busy_pct: machineBusy,
@@ -418,9 +445,11 @@ try {
   if (!captured) throw new Error('the sink did not capture the test copy');
   const messageFile = join(work, 'message.eml');
   writeFileSync(messageFile, captured);
+  if (process.env.FANOUT_SAVE_MESSAGE) writeFileSync(process.env.FANOUT_SAVE_MESSAGE, captured);
   await server.stop('SIGTERM', 15_000);
 
   // 5. Baseline: plain pooled nodemailer, same sink, same connections, same mail.
+  if (!BASELINE) process.exit(await cleanup().then(() => 0));
   await sink.reset();
   const raw = await runBaseline('compose', sink.port, messageFile);
   const rawSink = await sink.waitFor(N);

@@ -13,8 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('subscribers')
     .addColumn('consent_basis', 'text', (c) => c.notNull().defaultTo('double_opt_in').check(oneOf('consent_basis', CONSENT_BASES)))
     .execute();
-  // The admin list and export walk newest first by (created_at, id).
+  // The admin list and export walk newest first by (created_at, id), often within one status.
   await db.schema.createIndex('subscribers_created_id').on('subscribers').columns(['created_at', 'id']).execute();
+  await db.schema.createIndex('subscribers_status_created_id').on('subscribers').columns(['status', 'created_at', 'id']).execute();
 
   await db.schema
     .createTable('subscriber_tags')

@@ -102,4 +102,12 @@ describe('POST /api/webhooks/bounces/generic', () => {
     t = await createTestContext({ env: ADMIN_ENV });
     expect((await deliver(hardBounce)).status).toBe(404);
   });
+
+  it('forgets event ids after two days, when they could no longer be accepted anyway', async () => {
+    await deliver({ id: 'evt_recent', type: 'bounce', bounce_type: 'soft', email: 'x@example.com' });
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    await t.deps.db.insertInto('webhook_events').values({ provider: 'generic', event_id: 'evt_old', received_at: old }).execute();
+    await t.drain();
+    expect((await state()).events.map((e) => e.event_id)).toEqual(['evt_recent']);
+  });
 });

@@ -64,9 +64,9 @@ export async function subscriberPage(db: Db, filter: SubscriberFilter, limit: nu
     );
   }
   if (after) {
-    qb = qb.where((eb) =>
-      eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
-    );
+    // A row-value comparison lets SQLite and PostgreSQL seek in the (created_at, id) index; the
+    // equivalent OR form scans from the top of the list on every page.
+    qb = qb.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
   }
   return qb.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

@@ -20,7 +20,7 @@ export function webhookRoutes(deps: Deps) {
       path: '/api/webhooks/bounces/{provider}',
       tags: ['webhooks'],
       description:
-        '`ses`: Amazon SES notifications delivered by SNS (signature versions 1 and 2 verified; topics listed in SES_SNS_TOPIC_ARNS). ' +
+        '`ses`: Amazon SES notifications delivered by SNS, raw message delivery off (signature versions 1 and 2 verified; topics listed in SES_SNS_TOPIC_ARNS). ' +
         '`generic`: JSON {"id","type":"bounce"|"complaint","email","bounce_type":"hard"|"soft","reason"?,"occurred_at"?} signed with ' +
         '`X-Broadsheet-Signature: t=UNIX,v1=HEX`, HEX = HMAC-SHA256(BOUNCE_WEBHOOK_SECRET, "t.body"), within 5 minutes.',
       middleware: [

@@ -1,7 +1,8 @@
-import type { ConsentBasis, Db, SubscriberStatus } from '../../db/database.js';
+import type { Db } from '../../db/database.js';
 import { suppressedAmong } from '../../suppressions/is-suppressed.js';
 import { addTags, tagsOf } from '../tags.js';
 import type { ImportRow } from './import-row.js';
+import { existingDraft, merge, newDraft, nextStatus, type Draft } from './import-merge.js';
 
 export interface BatchCounts {
   created: number;
@@ -10,31 +11,11 @@ export interface BatchCounts {
   confirmations: number;
 }
 
-/** A subscriber as the batch will leave it: read from the database, or new in this import. */
-interface Draft {
-  id: number | null;
-  /** The status read from the database: the update only applies if it is still that. */
-  readStatus: SubscriberStatus | null;
-  email: string;
-  normalized: string;
-  name: string | null;
-  status: SubscriberStatus;
-  tags: Set<string>;
-  addedTags: string[];
-  createdAt: string;
-  confirmedAt: string | null;
-  unsubscribedAt: string | null;
-  consentBasis: ConsentBasis;
-  consentAt: string | null;
-  changed: boolean;
-  confirm: boolean;
-}
-
 /** Another writer touched a row between this batch's read and write: run the batch again. */
 class ImportRace extends Error {}
 
 // Far below every dialect's bound-parameter limit at 12 columns a row.
-const INSERT_CHUNK = Number(process.env.XC ?? 500);
+const CHUNK = 500;
 const MAX_ATTEMPTS = 20;
 
 /**
@@ -82,113 +63,24 @@ async function applyOnce(db: Db, rows: ImportRow[], { doubleOptIn, now }: { doub
 
 async function readDrafts(db: Db, emails: string[]): Promise<Map<string, Draft>> {
   const drafts = new Map<string, Draft>();
-  for (let i = 0; i < emails.length; i += INSERT_CHUNK) {
+  for (let i = 0; i < emails.length; i += CHUNK) {
     const rows = await db
       .selectFrom('subscribers')
       .select(['id', 'email', 'email_normalized', 'name', 'status', 'created_at', 'confirmed_at', 'unsubscribed_at', 'consent_basis', 'consent_at'])
-      .where('email_normalized', 'in', emails.slice(i, i + INSERT_CHUNK))
+      .where('email_normalized', 'in', emails.slice(i, i + CHUNK))
       .execute();
     const tags = await tagsOf(db, rows.map((r) => r.id));
     for (const r of rows) {
-      drafts.set(r.email_normalized, {
-        id: r.id,
-        readStatus: r.status,
-        email: r.email,
-        normalized: r.email_normalized,
-        name: r.name,
-        status: r.status,
-        tags: new Set(tags.get(r.id)),
-        addedTags: [],
-        createdAt: r.created_at,
-        confirmedAt: r.confirmed_at,
-        unsubscribedAt: r.unsubscribed_at,
-        consentBasis: r.consent_basis,
-        consentAt: r.consent_at,
-        changed: false,
-        confirm: false,
-      });
+      drafts.set(r.email_normalized, existingDraft(r, tags.get(r.id)!));
     }
   }
   return drafts;
 }
 
-/** Rows become active (the editor vouches), or pending with a confirmation mail on double opt-in. */
-function newDraft(row: ImportRow, doubleOptIn: boolean, now: string): Draft {
-  const wanted = row.status ?? 'active';
-  const status = doubleOptIn && (wanted === 'active' || wanted === 'pending') ? 'pending' : wanted;
-  return {
-    id: null,
-    readStatus: null,
-    email: row.email,
-    normalized: row.normalized,
-    name: row.name,
-    status,
-    tags: new Set(row.tags),
-    addedTags: [...row.tags],
-    createdAt: row.createdAt ?? now,
-    confirmedAt: status === 'active' ? now : null,
-    unsubscribedAt: status === 'unsubscribed' ? now : null,
-    consentBasis: status === 'active' ? 'editor' : 'double_opt_in',
-    consentAt: status === 'active' || status === 'pending' ? now : null,
-    changed: false,
-    confirm: doubleOptIn && status === 'pending',
-  };
-}
-
-/**
- * The status a row may move a subscriber to, or null for "leave it". Leaving is always allowed
- * (unsubscribed, bounced, complained); coming back never is: an import must not undo a
- * reader's unsubscribe or a provider's bounce.
- */
-function nextStatus(current: SubscriberStatus, wanted: SubscriberStatus, doubleOptIn: boolean, suppressed: boolean): SubscriberStatus | null {
-  switch (wanted) {
-    case 'active':
-      return current === 'pending' && !doubleOptIn && !suppressed ? 'active' : null;
-    case 'pending':
-      return null;
-    case 'unsubscribed':
-      return current === 'pending' || current === 'active' ? 'unsubscribed' : null;
-    case 'bounced':
-      return current === 'complained' || current === 'bounced' ? null : 'bounced';
-    case 'complained':
-      return current === 'complained' ? null : 'complained';
-  }
-}
-
-/** Merges a later row into a draft; true if anything changed. */
-function merge(draft: Draft, row: ImportRow, status: SubscriberStatus | null, now: string): boolean {
-  let changed = false;
-  if (row.name && row.name !== draft.name) {
-    draft.name = row.name;
-    changed = true;
-  }
-  for (const tag of row.tags) {
-    if (draft.tags.has(tag)) continue;
-    draft.tags.add(tag);
-    draft.addedTags.push(tag);
-    changed = true;
-  }
-  if (status && status !== draft.status) {
-    draft.status = status;
-    if (status === 'active') {
-      draft.consentBasis = 'editor';
-      draft.consentAt = now;
-      draft.confirmedAt ??= now;
-      draft.unsubscribedAt = null;
-    }
-    if (status === 'unsubscribed') draft.unsubscribedAt = now;
-    // A confirmation mail not written yet must not reach someone who has since left.
-    if (status !== 'pending') draft.confirm = false;
-    changed = true;
-  }
-  draft.changed ||= changed;
-  return changed;
-}
-
 async function write(db: Db, drafts: Draft[], now: string): Promise<void> {
   const fresh = drafts.filter((d) => d.id === null);
-  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const chunk = fresh.slice(i, i + INSERT_CHUNK);
+  for (let i = 0; i < fresh.length; i += CHUNK) {
+    const chunk = fresh.slice(i, i + CHUNK);
     const inserted = await db
       .insertInto('subscribers')
       .values(
@@ -236,10 +128,10 @@ async function write(db: Db, drafts: Draft[], now: string): Promise<void> {
 
   await addTags(db, drafts.flatMap((d) => d.addedTags.map((tag) => ({ subscriber_id: d.id!, tag }))));
   const confirm = drafts.filter((d) => d.confirm);
-  for (let i = 0; i < confirm.length; i += INSERT_CHUNK) {
+  for (let i = 0; i < confirm.length; i += CHUNK) {
     await db
       .insertInto('mail_queue')
-      .values(confirm.slice(i, i + INSERT_CHUNK).map((d) => ({ kind: 'confirm' as const, subscriber_id: d.id!, next_attempt_at: now, created_at: now })))
+      .values(confirm.slice(i, i + CHUNK).map((d) => ({ kind: 'confirm' as const, subscriber_id: d.id!, next_attempt_at: now, created_at: now })))
       .execute();
   }
 }
