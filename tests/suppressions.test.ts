@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { excludeSuppressed } from '../src/suppressions/exclude-suppressed.js';
 import { ADMIN_ENV, adminApi } from './helpers/posts-fixtures.js';
 import { addSubscriber } from './helpers/subscriber-fixtures.js';
-import { createTestContext, json, type TestContext } from './helpers/test-app.js';
+import { createTestContext, json, linkIn, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -75,5 +75,25 @@ describe('excludeSuppressed (for the send audience)', () => {
     await api('POST', '/api/admin/suppressions', { value: 'blocked.example' });
     const audience = await excludeSuppressed(t.deps.db.selectFrom('subscribers').select('email').where('status', '=', 'active').orderBy('email')).execute();
     expect(audience.map((r) => r.email)).toEqual(['ann@example.com', 'y@notblocked.example', 'z@sub.blocked.example']);
+  });
+});
+
+describe('suppression reaches queued mail and the preferences page', () => {
+  it('skips a queued confirmation and refuses a resubscribe once the address is suppressed', async () => {
+    expect((await t.app.request('/api/subscribe', json({ email: 'later@example.com' }))).status).toBe(202);
+    await t.drain();
+    const [confirm] = await t.smtp.waitFor(1);
+    const prefs = linkIn(confirm!.parsed.text!, '/preferences/').replace('https://news.example.com', '');
+    // A second confirmation is queued, then the address is suppressed before the worker runs.
+    expect((await t.app.request('/api/subscribe', json({ email: 'later@example.com' }))).status).toBe(202);
+    expect((await adminApi(t.app, 'POST', '/api/admin/suppressions', { value: 'later@example.com' })).status).toBe(201);
+    await t.drain();
+    expect(t.smtp.messages).toHaveLength(1);
+    const skipped = await t.deps.db.selectFrom('mail_queue').select('last_error').where('status', '=', 'skipped').executeTakeFirstOrThrow();
+    expect(skipped.last_error).toContain('suppressed');
+    const res = await t.app.request(prefs, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=resubscribe' });
+    expect(res.status).toBe(400);
+    await t.drain();
+    expect(t.smtp.messages).toHaveLength(1);
   });
 });

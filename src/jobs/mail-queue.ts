@@ -7,6 +7,7 @@ import { toMailError } from '../mail/mailer.js';
 import { asText, escapeHtml, fillKnownPlaceholders, fillPlaceholders, splitPlaceholders } from '../render/placeholders.js';
 import { createMimeTemplate, type MimeTemplate } from '../sending/mime-template.js';
 import { getSettings, type Settings } from '../settings/settings.js';
+import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { backoffMs } from './backoff.js';
 import { createTurnstile } from './turnstile.js';
@@ -86,7 +87,7 @@ export function createMailQueueTask(deps: Deps): Task {
 
   async function deliver(settings: Settings, job: ClaimedJob, member: Member | undefined, now: Date): Promise<Outcome> {
     if (!member || !stillWanted(job.kind, member, job.created_at)) {
-      return { id: job.id, status: 'skipped', last_error: `subscriber is ${member?.status ?? 'gone'}` };
+      return { id: job.id, status: 'skipped', last_error: member ? `subscriber is ${member.status}` : 'subscriber is gone or suppressed' };
     }
     const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
     try {
@@ -136,6 +137,8 @@ export function createMailQueueTask(deps: Deps): Task {
       .selectFrom('subscribers')
       .select(['id', 'email', 'name', 'status', 'unsubscribed_at'])
       .where('id', 'in', claimed.map((c) => c.subscriber_id))
+      // Suppressed since the mail was queued: treated as gone, so it is skipped.
+      .where(notSuppressed)
       .execute();
     const byId = new Map(subscribers.map((s) => [s.id, s]));
 

@@ -2,6 +2,7 @@ import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { SubscriberStatus } from '../db/database.js';
 import { Invalid, NotFound } from '../errors.js';
+import { isSuppressed } from '../suppressions/is-suppressed.js';
 import { parseName } from './email-address.js';
 import { confirmMailsSince, enqueueMail } from './enqueue-mail.js';
 
@@ -70,7 +71,7 @@ export async function updatePreferences(
     await deps.db.updateTable('subscribers').set({ name, updated_at: now }).where('id', '=', member.id).execute();
     return 'saved';
   }
-  if (member.status === 'bounced' || member.status === 'complained') {
+  if (member.status === 'bounced' || member.status === 'complained' || (await isSuppressed(deps.db, member.email.toLowerCase()))) {
     throw new Invalid('Mail to this address could not be delivered, so it cannot be resubscribed here. Please contact the publication.');
   }
   if (member.status === 'active') return 'resubscribed';
