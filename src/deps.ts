@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import type { GroupCommit } from './db/group-commit.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Renderer } from './render/renderer.js';
@@ -9,6 +10,8 @@ import type { Tokens } from './subscriptions/tokens.js';
 /** Everything with a side effect, built once at an entry point and passed down. */
 export interface Deps {
   db: Db;
+  /** Shared commits for the hot public write path (subscribe). */
+  groupCommit: GroupCommit;
   mailer: Mailer;
   clock: Clock;
   config: Config;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { createGroupCommit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
@@ -28,6 +29,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
   await migrateToLatest(db);
   return {
     db,
+    groupCommit: overrides.groupCommit ?? createGroupCommit(db),
     mailer: overrides.mailer ?? createMailer(config, logger),
     clock: overrides.clock ?? systemClock,
     config,

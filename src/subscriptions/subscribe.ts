@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000;
  * mail; one who left, or never confirmed, gets a fresh confirmation (capped per day, so the
  * form cannot be used to bomb somebody's inbox).
  */
-export async function subscribe(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wakeWorker'>, input: SubscribeInput): Promise<SubscribeOutcome> {
+export async function subscribe(deps: Pick<Deps, 'groupCommit' | 'clock' | 'config' | 'wakeWorker'>, input: SubscribeInput): Promise<SubscribeOutcome> {
   const { email, normalized } = parseEmailAddress(input.email);
   const name = parseName(input.name);
   const nowDate = deps.clock.now();
@@ -37,10 +37,9 @@ export async function subscribe(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wa
     updated_at: now,
   };
 
-  // Nothing is stored for a suppressed address: it could never confirm, and may be an erased person's.
-  if (await isSuppressed(deps.db, normalized)) return 'suppressed';
-
-  const outcome = await deps.db.transaction().execute(async (trx): Promise<SubscribeOutcome> => {
+  const outcome = await deps.groupCommit.run(async (trx): Promise<SubscribeOutcome> => {
+    // Nothing is stored for a suppressed address: it could never confirm, and may be an erased person's.
+    if (await isSuppressed(trx, normalized)) return 'suppressed';
     const inserted = await trx
       .insertInto('subscribers')
       .values({ email, email_normalized: normalized, name, status: 'pending', created_at: now, ...consent })
