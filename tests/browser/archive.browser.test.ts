@@ -1,10 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
-import { ADMIN, startServer, type RunningServer } from '../helpers/posts-fixtures.js';
+import { rmSync } from 'node:fs';
+import { ADMIN, ADMIN_ENV } from '../helpers/posts-fixtures.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 let browser: Browser;
-let server: RunningServer;
+let server: ServerProcess;
 let hostileSlug: string;
 
 async function publish(post: Record<string, unknown>): Promise<{ slug: string }> {
@@ -30,13 +32,14 @@ const HOSTILE = [
 ].join('\n\n');
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startServer({ PUBLICATION_NAME: 'Allycaral' })]);
+  [browser, server] = await Promise.all([launchChromium(), startServer({ env: { ...ADMIN_ENV, LOG_LEVEL: 'warn' } })]);
   await publish({ title: 'Morning at the harbour', author: 'Ann Editor', body: '## The boats\n\nThey came in **early** today.\n\n- nets\n- crates' });
   ({ slug: hostileSlug } = await publish({ title: 'Hostile <b>post</b>', body: HOSTILE }));
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  if (server) rmSync(server.dataDir, { recursive: true, force: true });
 });
 
 /** A phone-sized page that records script errors, CSP violations and dialogs. */
