@@ -25,7 +25,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startServer, type ServerProcess } from '../tests/helpers/server-process.js';
+import { productionServerCommand, ROOT, startServer, type ServerProcess } from '../tests/helpers/server-process.js';
 import { coreCount, machineCpuMs } from './helpers/cpu.js';
 import type { RawJob, RawResult } from './raw-nodemailer.js';
 
@@ -60,12 +60,35 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     note(`${signal}: cleaning up`);
     void cleanup().then(() => process.exit(130));
   });
 }
+// A crash (or stdout closed under us, as `| head -1` does) must not leave servers running.
+const fail = (error: unknown) => {
+  note(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  void cleanup().then(() => process.exit(1));
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+process.stdout.on('error', fail);
+// Last resort when the process exits before the async cleanup ran: kill what is left, synchronously.
+const processGroups = new Set<number>();
+const forked = new Set<ChildProcess>();
+let workDir: string | undefined;
+process.on('exit', () => {
+  for (const pgid of processGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  for (const child of forked) child.kill('SIGKILL');
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 // ---------------------------------------------------------------------------------------------
 // Child processes running a bench/*.ts file under tsx's loader in the same process (`node
@@ -77,6 +100,8 @@ function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  forked.add(child);
+  child.once('exit', () => forked.delete(child));
   cleanups.push(() => stopChild(child));
   return child;
 }
@@ -167,14 +192,20 @@ function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   }
 }
 
-function procCpuMs(pid: number): number | undefined {
+/** User and system CPU time (ms) used so far by one process. */
+function procCpu(pid: number): { user: number; sys: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
   } catch {
     return undefined;
   }
+}
+
+function procCpuMs(pid: number): number | undefined {
+  const cpu = procCpu(pid);
+  return cpu && cpu.user + cpu.sys;
 }
 
 function childrenOf(pid: number): number[] {
@@ -205,7 +236,7 @@ async function serverNodePid(spawnedPid: number): Promise<number> {
     let found = spawnedPid;
     const walk = (pid: number) => {
       for (const kid of childrenOf(pid)) {
-        if (cmdline(kid).includes('src/server.ts')) found = kid;
+        if (/src\/server\.(ts|js)/.test(cmdline(kid))) found = kid;
         walk(kid);
       }
     };
@@ -318,6 +349,7 @@ async function runBaseline(mode: RawJob['mode'], port: number, messageFile: stri
 
 // ---------------------------------------------------------------------------------------------
 const work = mkdtempSync(join(tmpdir(), 'broadsheet-bench-fanout-'));
+workDir = work;
 cleanups.push(() => rmSync(work, { recursive: true, force: true }));
 const dataDir = join(work, 'data');
 mkdirSync(dataDir);
@@ -336,17 +368,23 @@ try {
   // 1. The audience, through the product's import endpoint, on a server process of its own.
   let t = performance.now();
   const importer = await startServer({ env: serverEnv, dataDir });
+  processGroups.add(importer.child.pid!);
+  void importer.exited.then(() => processGroups.delete(importer.child.pid!));
   cleanups.push(() => void importer.stop('SIGKILL'));
   const created = await importSubscribers(importer, N);
   if (created !== N) throw new Error(`import created ${created} subscribers, expected ${N}`);
   await importer.stop();
   note(`imported ${N} subscribers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  // 2. The measured server: a fresh process on that database.
+  // 2. The measured server: a fresh process on that database, started as `npm start` starts it
+  // (the built dist/, so run `npm run build` first; npm ci does it through `prepare`).
   const server = await startServer({
     env: { ...serverEnv, ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}) },
     dataDir,
+    command: productionServerCommand(),
   });
+  processGroups.add(server.child.pid!);
+  void server.exited.then(() => processGroups.delete(server.child.pid!));
   cleanups.push(async () => void (await server.stop('SIGTERM', 15_000)));
   const nodePid = await serverNodePid(server.child.pid!);
   note(`measuring server process ${nodePid}: ${cmdline(nodePid)}`);
@@ -359,7 +397,7 @@ try {
   const rssBeforePublish = procStatus(nodePid, 'VmRSS');
   const hwmBeforePublish = procStatus(nodePid, 'VmHWM');
 
-  const cpu0 = { server: procCpuMs(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
+  const cpu0 = { server: procCpuMs(nodePid), serverSplit: procCpu(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
   const publishStart = Date.now();
   t = performance.now();
   const published = await api<{ send: SendView }>(server, 'POST', `/api/admin/posts/${post.id}/publish`, {}, [202]);
@@ -392,7 +430,7 @@ try {
   const doneSeenAt = Date.now();
   const peakRss = procStatus(nodePid, 'VmHWM');
   const rssAtDone = procStatus(nodePid, 'VmRSS');
-  const cpu1 = { server: procCpuMs(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
+  const cpu1 = { server: procCpuMs(nodePid), serverSplit: procCpu(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
   const sinkStats = await sink.waitFor(N);
 
   const sendSeconds = (Date.parse(send.finished_at!) - Date.parse(send.started_at!)) / 1000;
@@ -429,6 +467,14 @@ try {
     rss_before_publish_mb: rssBeforePublish === undefined ? null : Math.round(rssBeforePublish),
     peak_rss_before_publish_mb: hwmBeforePublish === undefined ? null : Math.round(hwmBeforePublish),
     server_cpu_us_per_msg: perMessageUs(cpu0.server, cpu1.server),
+    // Kernel share of the server's CPU: on loopback, the sender's write() runs the TCP path too.
+    server_cpu_sys_pct:
+      cpu0.serverSplit && cpu1.serverSplit
+        ? Math.round(
+            ((cpu1.serverSplit.sys - cpu0.serverSplit.sys) * 100) /
+              Math.max(1, cpu1.serverSplit.sys - cpu0.serverSplit.sys + cpu1.serverSplit.user - cpu0.serverSplit.user),
+          )
+        : null,
     sink_cpu_us_per_msg: perMessageUs(cpu0.sink, cpu1.sink),
     machine_busy_pct: machineBusy,
     cores: coreCount(),

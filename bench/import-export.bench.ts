@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import { startServer } from '../tests/helpers/server-process.js';
+import { productionServerCommand, startServer } from '../tests/helpers/server-process.js';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const KEY = 'bench-admin-key-0123456789abcdef';
@@ -113,7 +113,7 @@ async function importOnce(url: string, pid: number) {
 
 const parseRate = await baselineParse();
 const insertRate = baselineInsert();
-const server = await startServer({ env: { ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', SUBSCRIBE_RATE_LIMIT: '0' } });
+const server = await startServer({ env: { ADMIN_API_KEY: KEY, LOG_LEVEL: 'warn', SUBSCRIBE_RATE_LIMIT: '0' }, command: productionServerCommand() });
 try {
   const pid = server.child.pid!;
   const first = await importOnce(server.url, pid);

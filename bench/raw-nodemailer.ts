@@ -38,6 +38,9 @@ export interface RawResult {
   first_error?: string;
 }
 
+// The bench went away: stop sending into the void.
+process.on('disconnect', () => process.exit(1));
+
 const job = JSON.parse(process.env.FANOUT_RAW_JOB ?? '') as RawJob;
 const raw = readFileSync(job.messageFile, 'utf8');
 const parsed = await simpleParser(raw);

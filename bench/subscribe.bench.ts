@@ -6,7 +6,7 @@
 import SQLite from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from '../tests/helpers/server-process.js';
+import { productionServerCommand, startServer } from '../tests/helpers/server-process.js';
 import { autocannon, type LoadOptions } from './helpers/autocannon.js';
 import { coreCount, measureCpu } from './helpers/cpu.js';
 
@@ -15,7 +15,8 @@ const CONNECTIONS = 10;
 
 // Outbox mail: the worker renders and writes every confirmation while the load runs, as it would
 // in production, so its cost is part of what is measured.
-const server = await startServer({ env: { SUBSCRIBE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' } });
+// As `npm start` runs it: the built server (npm ci builds dist/; after edits, npm run build).
+const server = await startServer({ env: { SUBSCRIBE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' }, command: productionServerCommand() });
 try {
   const pgid = server.child.pid!;
   const health: LoadOptions = { url: `${server.url}/health`, seconds: SECONDS, connections: CONNECTIONS };

@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so the repository needs no build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli.ts');
+// The compiled CLI (npm ci builds dist/ through the prepare script; `npm run build` rebuilds it).
+await import('../dist/src/cli.js');

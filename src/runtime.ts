@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createGroupCommit } from './db/group-commit.js';
@@ -12,10 +11,11 @@ import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox-mailer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createMjmlWorkerCompiler } from './render/mjml-compiler.js';
 import { createRenderer } from './render/renderer.js';
+import { TEMPLATES_DIR } from './paths.js';
 import { createTokens } from './subscriptions/tokens.js';
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
 export function createMailer(config: Config, logger: Logger): Mailer {
   return config.smtpUrl
@@ -34,7 +34,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     clock: overrides.clock ?? systemClock,
     config,
     logger,
-    renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR),
+    renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR, createMjmlWorkerCompiler()),
     tokens: overrides.tokens ?? createTokens(config.secret),
     wakeWorker: () => {},
     fetch: overrides.fetch ?? fetch,

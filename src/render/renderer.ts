@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convert } from 'html-to-text';
+import { compileMjmlInProcess, type MjmlCompiler } from './mjml-compiler.js';
 import { asText, escapeHtml, fillPlaceholders, splitPlaceholders, type Placeheld } from './placeholders.js';
 
 export interface RenderedMail {
@@ -36,7 +37,7 @@ const TEXT_OPTIONS = {
   ],
 };
 
-export function createRenderer(templatesDir: string): Renderer {
+export function createRenderer(templatesDir: string, compileMjml: MjmlCompiler = compileMjmlInProcess): Renderer {
   const cache = new Map<string, Promise<CompiledMail>>();
   const sources = new Map<string, Promise<string>>();
   const source = (name: string) => {
@@ -50,10 +51,8 @@ export function createRenderer(templatesDir: string): Renderer {
 
   async function compile(content: string, subject: string): Promise<CompiledMail> {
     const mjml = (await source('layout')).replace('{{> content}}', () => content);
-    // MJML costs ~0.5 s to load: import it on first use so start-up and the CLI stay fast.
-    const { default: mjml2html } = await import('mjml');
-    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
-    return compiled(subject, result.html, convert(result.html, TEXT_OPTIONS));
+    const html = await compileMjml(mjml);
+    return compiled(subject, html, convert(html, TEXT_OPTIONS));
   }
 
   return {

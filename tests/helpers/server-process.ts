@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +79,9 @@ export interface ServerProcess {
  * Starts `src/server.ts` (what `npm start` runs) as a child process on a free port with a fresh
  * DATA_DIR, and resolves once GET /health answers. `env` adds to or overrides the defaults.
  */
-export async function startServer(options: { env?: Record<string, string>; dataDir?: string; readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(
+  options: { env?: Record<string, string>; dataDir?: string; readyTimeoutMs?: number; command?: readonly string[] } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'broadsheet-server-'));
   const url = `http://127.0.0.1:${port}`;
@@ -93,8 +95,8 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     MAIL_FROM: 'newsletter@example.com',
     ...options.env,
   };
-  const [node, ...args] = NODE_TS;
-  const child = spawn(node, [...args, 'src/server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const [node, ...args] = options.command ?? [...NODE_TS, 'src/server.ts'];
+  const child = spawn(node!, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c));
   child.stderr!.on('data', (c: Buffer) => (output += c));
@@ -140,4 +142,10 @@ export async function startServer(options: { env?: Record<string, string>; dataD
       return { ...result, ms: Date.now() - started };
     },
   };
+}
+
+/** What `npm start` runs (the built server), read from package.json so benchmarks measure that. */
+export function productionServerCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.replace(/^exec\s+/, '').split(/\s+/);
 }

@@ -8,6 +8,8 @@ import type { Deps } from '../../src/deps.js';
 import { workerTasks } from '../../src/jobs/tasks.js';
 import type { WorkerLoop } from '../../src/jobs/worker-loop.js';
 import { silentLogger } from '../../src/log.js';
+import { createRenderer } from '../../src/render/renderer.js';
+import { TEMPLATES_DIR } from '../../src/paths.js';
 import { createNodeDeps, startWorker } from '../../src/runtime.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 
@@ -60,7 +62,10 @@ export async function createTestContext(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const deps = await createNodeDeps(config, silentLogger, options.clock ? { clock: options.clock } : {});
+  // MJML compiles in-process here: a worker thread per test context would load MJML each time.
+  // The server-process tests run the worker-thread compiler that production uses.
+  const renderer = createRenderer(TEMPLATES_DIR);
+  const deps = await createNodeDeps(config, silentLogger, { renderer, ...(options.clock ? { clock: options.clock } : {}) });
   const app = createApp(deps);
   let loop: WorkerLoop | undefined;
   return {
