@@ -269,3 +269,15 @@ describe('DKIM', () => {
     }
   });
 });
+
+describe('optional headers', () => {
+  it('adds Feedback-ID and a mailto List-Unsubscribe when configured', async () => {
+    await setup({}, { FEEDBACK_ID: 'allycaral', UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com' });
+    await seedActiveReaders(t.deps, 1);
+    const { post, body } = await publishWithSend(t.app, { title: 'Headers', body: 'x' });
+    await t.drain();
+    const [mail] = await t.smtp.waitFor(1);
+    expect(mail!.header('Feedback-ID')).toBe(`${body.send.id}:${post.id}:newsletter:allycaral`);
+    expect(mail!.header('List-Unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\/[^>]+>, <mailto:unsubscribe@example\.com\?subject=unsubscribe>$/);
+  });
+});
