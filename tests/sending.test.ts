@@ -281,3 +281,24 @@ describe('optional headers', () => {
     expect(mail!.header('List-Unsubscribe')).toMatch(/^<https:\/\/news\.example\.com\/unsubscribe\/[^>]+>, <mailto:unsubscribe@example\.com\?subject=unsubscribe>$/);
   });
 });
+
+describe('failures that are not the reader\'s', () => {
+  it('a refused sender (5xx to MAIL FROM) is retried and never marks readers bounced', async () => {
+    let refuse = true;
+    await setup({ onSender: () => (refuse ? { code: 550, message: '5.7.1 Sender not allowed' } : undefined) });
+    await seedActiveReaders(t.deps, 3);
+    const { body } = await publishWithSend(t.app, { title: 'Blocked sender', body: 'x' });
+    await t.drain();
+    const rows = await deliveries();
+    expect(rows.every((d) => d.status === 'pending' && d.last_error?.includes('Sender not allowed'))).toBe(true);
+    const statuses = await t.deps.db.selectFrom('subscribers').select('status').execute();
+    expect(statuses.every((s) => s.status === 'active')).toBe(true);
+    // Once the relay is fixed, the retries deliver.
+    refuse = false;
+    for (let i = 0; i < 50 && (await sendOf(body.send.id)).status !== 'done'; i++) {
+      await t.drain();
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(await sendOf(body.send.id)).toMatchObject({ status: 'done', sent: 3, failed: 0 });
+  });
+});

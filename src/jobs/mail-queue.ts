@@ -3,17 +3,16 @@ import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { Database, MailKind, SubscriberStatus } from '../db/database.js';
 import { listUnsubscribeValue, mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
+import { afterFailure } from '../mail/failure-policy.js';
 import { toMailError } from '../mail/mailer.js';
 import { asText, escapeHtml, fillKnownPlaceholders, fillPlaceholders, splitPlaceholders } from '../render/placeholders.js';
 import { createMimeTemplate, type MimeTemplate } from '../sending/mime-template.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
-import { backoffMs } from './backoff.js';
 import { createTurnstile } from './turnstile.js';
 import type { Task } from './worker-loop.js';
 
-const LEASE_MS = 120_000;
 const BATCH = 50;
 
 const SUBJECTS: Record<MailKind, string> = {
@@ -53,8 +52,8 @@ export function createMailQueueTask(deps: Deps): Task {
   const { db, clock, config } = deps;
   const templates = new Map<string, Promise<MimeTemplate>>();
 
-  function templateFor(kind: MailKind, settings: Settings): Promise<MimeTemplate> {
-    const key = `${kind}\u0000${JSON.stringify(settings)}`;
+  function templateFor(kind: MailKind, settings: Settings, settingsKey: string): Promise<MimeTemplate> {
+    const key = `${kind}\u0000${settingsKey}`;
     let template = templates.get(key);
     if (!template) {
       // Settings rarely change; when they do, the old entries are simply never asked for again.
@@ -85,13 +84,13 @@ export function createMailQueueTask(deps: Deps): Task {
     });
   }
 
-  async function deliver(settings: Settings, job: ClaimedJob, member: Member | undefined, now: Date): Promise<Outcome> {
+  async function deliver(settings: Settings, settingsKey: string, job: ClaimedJob, member: Member | undefined, now: Date): Promise<Outcome> {
     if (!member || !stillWanted(job.kind, member, job.created_at)) {
       return { id: job.id, status: 'skipped', last_error: member ? `subscriber is ${member.status}` : 'subscriber is gone or suppressed' };
     }
     const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
     try {
-      const mime = await templateFor(job.kind, settings);
+      const mime = await templateFor(job.kind, settings, settingsKey);
       const links = memberLinks(settings.public_url, deps.tokens, member.id);
       const raw = mime.build({
         to: member.email,
@@ -103,18 +102,18 @@ export function createMailQueueTask(deps: Deps): Task {
           ...links,
           name: member.name ?? 'there',
           email: member.email,
-          confirm_url: `${settings.public_url}/confirm/${deps.tokens.sign('confirm', member.id, now)}`,
+          ...(job.kind === 'confirm' ? { confirm_url: `${settings.public_url}/confirm/${deps.tokens.sign('confirm', member.id, now)}` } : {}),
         },
       });
       await deps.mailer.sendRaw({ from: settings.sender_email, to: member.email }, raw);
       return { id: job.id, status: 'sent', message_id: messageId };
     } catch (error) {
       const failure = toMailError(error);
-      deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, permanent: failure.permanent, error: failure.message });
-      if (failure.permanent) return { id: job.id, status: 'failed', last_error: failure.message, bounce: member.id };
-      if (job.attempts >= config.sendMaxAttempts) return { id: job.id, status: 'failed', last_error: failure.message };
-      const retryAt = addMs(clock.now(), backoffMs(config.sendRetryDelayMs, job.attempts));
-      return { id: job.id, status: 'pending', last_error: failure.message, next_attempt_at: iso(retryAt) };
+      deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, failure: failure.kind, error: failure.message });
+      const next = afterFailure(failure, job.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
+      if (next.status === 'bounced') return { id: job.id, status: 'failed', last_error: next.error, bounce: member.id };
+      if (next.status === 'failed') return { id: job.id, status: 'failed', last_error: next.error };
+      return { id: job.id, status: 'pending', last_error: next.error, next_attempt_at: next.at };
     }
   }
 
@@ -125,7 +124,7 @@ export function createMailQueueTask(deps: Deps): Task {
       eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)])]);
     const claimed = await db
       .updateTable('mail_queue')
-      .set((eb) => ({ lease_until: iso(addMs(now, LEASE_MS)), attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ lease_until: iso(addMs(now, config.sendLeaseMs)), attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', db.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').limit(BATCH))
       .where(due)
       .returning(['id', 'kind', 'subscriber_id', 'attempts', 'created_at'])
@@ -133,6 +132,7 @@ export function createMailQueueTask(deps: Deps): Task {
     if (claimed.length === 0) return 0;
 
     const settings = await getSettings(db, config);
+    const settingsKey = JSON.stringify(settings);
     const subscribers = await db
       .selectFrom('subscribers')
       .select(['id', 'email', 'name', 'status', 'unsubscribed_at'])
@@ -150,7 +150,7 @@ export function createMailQueueTask(deps: Deps): Task {
     const lane = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         await nextTurn();
-        outcomes.push(await deliver(settings, job, byId.get(job.subscriber_id), now));
+        outcomes.push(await deliver(settings, settingsKey, job, byId.get(job.subscriber_id), now));
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));
@@ -175,6 +175,7 @@ async function record(deps: Deps, outcomes: Outcome[]): Promise<void> {
         .updateTable('mail_queue')
         .set({ ...change, lease_until: null, ...(change.status === 'sent' ? { sent_at: now } : {}) })
         .where('id', '=', id)
+        .where('status', '=', 'pending')
         .execute();
       if (bounce !== undefined) {
         await trx

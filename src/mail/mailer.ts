@@ -27,32 +27,44 @@ export interface Mailer {
 }
 
 /**
- * A failed send. `permanent` means the receiving server refused this recipient (SMTP 5xx):
- * retrying cannot help and the address should be suppressed. Everything else is transient.
+ * Why a send failed, which decides what happens next:
+ * - `recipient`: the server refused this address (5xx to RCPT TO): a hard bounce; the reader is
+ *   marked bounced and never mailed again.
+ * - `message`: this message can never be accepted (5xx after DATA, a header we refuse to write):
+ *   the delivery fails for good, but the reader is not blamed.
+ * - `transient`: anything else, including 5xx to AUTH, MAIL FROM or the greeting (our
+ *   credentials, our sender or our IP, not the reader): retried with backoff.
  */
+export type FailureKind = 'recipient' | 'message' | 'transient';
+
 export class MailError extends Error {
   constructor(
     message: string,
-    readonly permanent: boolean,
+    readonly kind: FailureKind,
     readonly responseCode?: number,
   ) {
     super(message);
     this.name = 'MailError';
+  }
+
+  get permanent(): boolean {
+    return this.kind !== 'transient';
   }
 }
 
 /** Classifies an error thrown by nodemailer (or anything else) into a MailError. */
 export function toMailError(error: unknown): MailError {
   if (error instanceof MailError) return error;
-  const e = error as { message?: string; responseCode?: number; code?: string };
+  const e = error as { message?: string; responseCode?: number; command?: string; code?: string };
   const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
-  const permanent = code !== undefined && code >= 500 && code < 600;
-  return new MailError(e?.message ?? String(error), permanent, code);
+  const refused = code !== undefined && code >= 500 && code < 600;
+  const kind: FailureKind = refused && e.command === 'RCPT TO' ? 'recipient' : refused && e.command === 'DATA' ? 'message' : 'transient';
+  return new MailError(e?.message ?? String(error), kind, code);
 }
 
 export function assertHeaderSafe(mail: OutgoingMail): void {
   const values = [mail.subject, mail.from.name, mail.from.address, mail.to.address, mail.to.name ?? '', mail.replyTo ?? ''];
   for (const value of [...values, ...Object.values(mail.headers ?? {})]) {
-    if (/[\r\n]/.test(value)) throw new MailError('Header value contains a line break', true);
+    if (/[\r\n]/.test(value)) throw new MailError('Header value contains a line break', 'message');
   }
 }

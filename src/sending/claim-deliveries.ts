@@ -22,6 +22,8 @@ export async function claimDeliveries(db: Db, sendId: number, limit: number, now
       eb('status', '=', 'pending'),
       eb('next_attempt_at', '<=', nowIso),
       eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)]),
+      // In the same statement, so a pause or cancel that commits first stops the claim.
+      eb.exists(eb.selectFrom('sends').select('sends.id').where('sends.id', '=', sendId).where('sends.status', '=', 'sending')),
     ]);
   const rows = await db
     .updateTable('deliveries')
@@ -38,4 +40,9 @@ export async function claimDeliveries(db: Db, sendId: number, limit: number, now
 export async function hasPendingDeliveries(db: Db, sendId: number): Promise<boolean> {
   const row = await db.selectFrom('deliveries').select('id').where('send_id', '=', sendId).where('status', '=', 'pending').limit(1).executeTakeFirst();
   return row !== undefined;
+}
+
+/** Gives back claimed rows that were never handed to SMTP, so any worker can take them at once. */
+export async function releaseDeliveries(db: Db, ids: number[]): Promise<void> {
+  await db.updateTable('deliveries').set({ lease_until: null }).where('id', 'in', ids).where('status', '=', 'pending').execute();
 }

@@ -1,13 +1,13 @@
-import { addMs, iso } from '../clock.js';
+import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { SubscriberStatus } from '../db/database.js';
-import { backoffMs } from '../jobs/backoff.js';
 import type { Task } from '../jobs/worker-loop.js';
+import { afterFailure } from '../mail/failure-policy.js';
 import { listUnsubscribeValue } from '../mail/list-headers.js';
 import { toMailError } from '../mail/mailer.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
-import { claimDeliveries, hasPendingDeliveries, type ClaimedDelivery } from './claim-deliveries.js';
+import { claimDeliveries, hasPendingDeliveries, releaseDeliveries, type ClaimedDelivery } from './claim-deliveries.js';
 import { createPacer } from './pacer.js';
 import { prepareSend, type PreparedSend } from './prepare-send.js';
 import { emptyOutcomes, outcomeCount, recordOutcomes, type Outcomes } from './record-outcomes.js';
@@ -17,6 +17,10 @@ const PASS_BUDGET_MS = 2000;
 /** Outcomes are written at least this often: a crash re-sends at most this many plus those in flight. */
 const FLUSH_EVERY = 100;
 const FLUSH_MS = 250;
+/** Claimed rows are only handed to SMTP while this much of their lease is left. */
+const LEASE_SAFETY = 0.5;
+/** A send whose pass fails waits this long before the worker tries it again. */
+const FAILED_PASS_BACKOFF_MS = 30_000;
 
 interface Reader {
   id: number;
@@ -33,6 +37,7 @@ interface Reader {
 export function createSendTask(deps: Deps): Task {
   const { db, clock, config, mailer, logger } = deps;
   const prepared = new Map<number, PreparedSend>();
+  const resting = new Map<number, number>();
   const pacer = createPacer(config.sendRatePerSecond);
   const maxInFlight = config.sendConcurrency * 2;
   // With a rate limit, claim no more than can go out well within the lease.
@@ -44,7 +49,8 @@ export function createSendTask(deps: Deps): Task {
       .updateTable('sends')
       .set((eb) => ({ status: 'sending', started_at: eb.fn.coalesce('started_at', eb.val(startedAt)), updated_at: startedAt }))
       .where('id', '=', sendId)
-      .where('status', '=', 'queued')
+      .where('status', 'in', ['queued', 'sending'])
+      .where((eb) => eb.or([eb('status', '=', 'queued'), eb('started_at', 'is', null)]))
       .execute();
     let send = prepared.get(sendId);
     if (!send) {
@@ -57,41 +63,60 @@ export function createSendTask(deps: Deps): Task {
     let outcomes = emptyOutcomes();
     let lastFlush = performance.now();
     let handled = 0;
+    // Paused or cancelled: learnt at every flush, so at most one flush interval more goes out.
+    let halted = false;
     const flush = async () => {
       lastFlush = performance.now();
       if (outcomeCount(outcomes) === 0) return;
       const batch = outcomes;
       outcomes = emptyOutcomes();
-      await recordOutcomes(db, sendId, batch, iso(clock.now()), send.mailDomain);
+      try {
+        halted = (await recordOutcomes(db, sendId, batch, iso(clock.now()), send.mailDomain)) !== 'sending';
+      } catch (error) {
+        // Keep them for the next flush rather than lose them (a lost outcome means a re-send).
+        mergeInto(outcomes, batch);
+        throw error;
+      }
     };
 
-    while (performance.now() < deadline) {
-      const claimed = await claimDeliveries(db, sendId, batchSize, clock.now(), config.sendLeaseMs);
-      if (claimed.length === 0) break;
-      const readers = await loadReaders(claimed);
-      for (const delivery of claimed) {
-        handled++;
-        const reader = delivery.subscriber_id === null ? undefined : readers.get(delivery.subscriber_id);
-        // Erased, unsubscribed, bounced or suppressed since the snapshot: nothing more from this send.
-        if (!reader || reader.status !== 'active') {
-          outcomes.skipped.push(delivery.id);
-          continue;
+    try {
+      while (!halted && performance.now() < deadline) {
+        const claimedAt = Date.now();
+        const claimed = await claimDeliveries(db, sendId, batchSize, clock.now(), config.sendLeaseMs);
+        if (claimed.length === 0) break;
+        const readers = await loadReaders(claimed);
+        const undispatched: number[] = [];
+        for (const delivery of claimed) {
+          // Stopped, or so slow that the lease may run out and another worker take these rows.
+          if (halted || Date.now() - claimedAt > config.sendLeaseMs * LEASE_SAFETY) {
+            undispatched.push(delivery.id);
+            continue;
+          }
+          handled++;
+          const reader = delivery.subscriber_id === null ? undefined : readers.get(delivery.subscriber_id);
+          // Erased, unsubscribed, bounced or suppressed since the snapshot: nothing more from this send.
+          if (!reader || reader.status !== 'active') {
+            outcomes.skipped.push(delivery.id);
+            continue;
+          }
+          while (inflight.size >= maxInFlight) await Promise.race(inflight);
+          await pacer.wait();
+          // Filed into whichever batch is open when the send completes: flushes swap the object.
+          const p: Promise<void> = deliverOne(send, delivery, reader)
+            .then((file) => file(outcomes))
+            .finally(() => inflight.delete(p));
+          inflight.add(p);
+          if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) await flush();
         }
-        while (inflight.size >= maxInFlight) await Promise.race(inflight);
-        await pacer.wait();
-        // Filed into whichever batch is open when the send completes: flushes swap the object.
-        const p: Promise<void> = deliverOne(send, delivery, reader)
-          .then((file) => file(outcomes))
-          .finally(() => inflight.delete(p));
-        inflight.add(p);
-        if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) await flush();
+        if (undispatched.length > 0) await releaseDeliveries(db, undispatched);
+        if (!halted) halted = !(await stillSending(sendId));
       }
-      if (!(await stillSending(sendId))) break;
+    } finally {
+      await Promise.allSettled(inflight);
+      await flush();
     }
-    await Promise.all(inflight);
-    await flush();
 
-    if (!(await hasPendingDeliveries(db, sendId))) {
+    if (!halted && !(await hasPendingDeliveries(db, sendId))) {
       const finishedAt = iso(clock.now());
       const done = await db
         .updateTable('sends')
@@ -106,26 +131,25 @@ export function createSendTask(deps: Deps): Task {
     return handled;
   }
 
-  /** Sends one reader's copy; resolves to a function that files the outcome. */
+  /** Sends one reader's copy; resolves (never rejects) to a function that files the outcome. */
   async function deliverOne(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): Promise<(o: Outcomes) => void> {
-    const links = memberLinks(send.publicUrl, deps.tokens, reader.id);
-    const raw = send.mime.build({
-      to: reader.email,
-      toName: reader.name,
-      date: clock.now(),
-      messageId: `<${send.id}.${delivery.id}@${send.mailDomain}>`,
-      listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, send.unsubscribeMailto),
-      values: { ...links, email: reader.email, name: reader.name ?? '' },
-    });
     try {
+      const links = memberLinks(send.publicUrl, deps.tokens, reader.id);
+      const raw = send.mime.build({
+        to: reader.email,
+        toName: reader.name,
+        date: clock.now(),
+        messageId: `<${send.id}.${delivery.id}@${send.mailDomain}>`,
+        listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, send.unsubscribeMailto),
+        values: { ...links, email: reader.email, name: reader.name ?? '' },
+      });
       await mailer.sendRaw({ from: send.envelopeFrom, to: reader.email }, raw);
       return (o) => o.sent.push(delivery.id);
     } catch (error) {
-      const failure = toMailError(error);
-      if (failure.permanent) return (o) => o.bounced.push({ id: delivery.id, subscriberId: reader.id, error: failure.message });
-      if (delivery.attempts >= config.sendMaxAttempts) return (o) => o.failed.push({ id: delivery.id, error: failure.message });
-      const at = iso(addMs(clock.now(), backoffMs(config.sendRetryDelayMs, delivery.attempts)));
-      return (o) => o.retry.push({ id: delivery.id, at, error: failure.message });
+      const next = afterFailure(toMailError(error), delivery.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
+      if (next.status === 'bounced') return (o) => o.bounced.push({ id: delivery.id, subscriberId: reader.id, error: next.error });
+      if (next.status === 'failed') return (o) => o.failed.push({ id: delivery.id, error: next.error });
+      return (o) => o.retry.push({ id: delivery.id, at: next.at, error: next.error });
     }
   }
 
@@ -146,7 +170,26 @@ export function createSendTask(deps: Deps): Task {
     const active = await db.selectFrom('sends').select('id').where('status', 'in', ['queued', 'sending']).orderBy('id').execute();
     for (const id of prepared.keys()) if (!active.some((s) => s.id === id)) prepared.delete(id);
     let handled = 0;
-    for (const { id } of active) handled += await deliverSend(id);
+    for (const { id } of active) {
+      if ((resting.get(id) ?? 0) > Date.now()) continue;
+      // One broken send (a template that no longer compiles, a failing write) must not hold up the others.
+      try {
+        handled += await deliverSend(id);
+        resting.delete(id);
+      } catch (error) {
+        resting.set(id, Date.now() + FAILED_PASS_BACKOFF_MS);
+        prepared.delete(id);
+        logger.error('send.pass_failed', { send: id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     return handled;
   };
+}
+
+function mergeInto(target: Outcomes, source: Outcomes): void {
+  target.sent.push(...source.sent);
+  target.skipped.push(...source.skipped);
+  target.retry.push(...source.retry);
+  target.failed.push(...source.failed);
+  target.bounced.push(...source.bounced);
 }

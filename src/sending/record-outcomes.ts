@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db, SendStatus } from '../db/database.js';
 
 /** Outcomes collected in memory and written in one transaction: one commit per flush, not per message. */
 export interface Outcomes {
@@ -17,12 +17,13 @@ export const outcomeCount = (o: Outcomes) => o.sent.length + o.skipped.length + 
 const CHUNK = 500;
 
 /**
- * Writes a batch of outcomes and moves the send's counters by what actually changed. Every
+ * Writes a batch of outcomes and moves the send's counters by what actually changed; returns
+ * the send's status. Every
  * update requires the row to be still pending, so a delivery sent twice (a lease that ran out
  * while its worker was still busy) is counted once.
  */
-export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, mailDomain: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, mailDomain: string): Promise<SendStatus | undefined> {
+  return db.transaction().execute(async (trx) => {
     const pending = () => trx.updateTable('deliveries').where('send_id', '=', sendId).where('status', '=', 'pending');
     let sent = 0;
     let failed = 0;
@@ -63,12 +64,13 @@ export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes,
     for (const r of outcomes.retry) {
       await pending().set({ next_attempt_at: r.at, lease_until: null, last_error: r.error }).where('id', '=', r.id).execute();
     }
-    if (sent + failed + skipped > 0) {
-      await trx
-        .updateTable('sends')
-        .set((eb) => ({ sent: eb('sent', '+', sent), failed: eb('failed', '+', failed), skipped: eb('skipped', '+', skipped), updated_at: now }))
-        .where('id', '=', sendId)
-        .execute();
-    }
+    // Also tells the worker whether the send is still sending (an editor may have paused it).
+    const send = await trx
+      .updateTable('sends')
+      .set((eb) => ({ sent: eb('sent', '+', sent), failed: eb('failed', '+', failed), skipped: eb('skipped', '+', skipped), updated_at: now }))
+      .where('id', '=', sendId)
+      .returning('status')
+      .executeTakeFirst();
+    return send?.status;
   });
 }

@@ -21,6 +21,8 @@ export interface SmtpSink {
 export interface SinkOptions {
   /** Decide per recipient: return an SMTP error (e.g. `{code: 550, message: '...'}`) to refuse. */
   onRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /** Decide per envelope sender: return an SMTP error to refuse MAIL FROM (a blocked sender). */
+  onSender?: (address: string) => { code: number; message: string } | undefined;
   /**
    * Called for the Nth message body (0-based, counting every DATA). Return `'drop'` to cut every
    * open connection at that moment, as a crashing or restarting mail server would.
@@ -38,6 +40,11 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onMailFrom(address, _session, callback) {
+      const refusal = options.onSender?.(address.address);
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
     onRcptTo(address, _session, callback) {
       const refusal = options.onRecipient?.(address.address);
       if (!refusal) return callback();
