@@ -52,7 +52,13 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Deps['logger'])
     if (stopping) return;
     stopping = true;
     logger.info('server.stopping', { signal });
-    void stop().then(() => process.exit(0));
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('server.stop_failed', { error: error instanceof Error ? error.message : String(error) });
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => handler('SIGTERM'));
   process.on('SIGINT', () => handler('SIGINT'));

@@ -412,7 +412,8 @@ describe('consent record', () => {
   it('keeps when, from which IP and user agent, and through which form each reader subscribed', async () => {
     const clock = manualClock();
     await setup({ clock });
-    const headers = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1', 'user-agent': 'Mozilla/5.0 (Reader)' };
+    // The trusted proxy appends the address it saw (203.0.113.7); what the client put before it is spoofable.
+    const headers = { 'x-forwarded-for': '198.51.100.250, 203.0.113.7', 'user-agent': 'Mozilla/5.0 (Reader)' };
     await t.app.request('/api/subscribe', form({ email: 'page@example.com', source: 'form', website: '' }, headers));
     clock.advance(1000);
     await t.app.request('/api/subscribe', form({ email: 'embed@example.com', source: 'embed', website: '' }, headers));

@@ -169,14 +169,22 @@ describe('markup in names and addresses', () => {
     expect((await subscribers())[0]!.name).toBe(evil);
     await t.drain();
     const [confirm] = await t.smtp.waitFor(1);
-    const html = confirm!.parsed.html as string;
+    // The confirmation goes out before anyone proved the address, so it shows no reader-chosen
+    // text at all (a name would let anyone put their words into a mail from the publication).
+    expect(confirm!.parsed.html).not.toContain('alert(1)');
+    expect(confirm!.parsed.text).not.toContain('alert(1)');
+    // The name is an encoded display name, not extra header syntax.
+    expect(confirm!.parsed.to && 'value' in confirm!.parsed.to ? confirm!.parsed.to.value[0] : undefined).toEqual({ address: 'ann@example.com', name: evil });
+
+    // After confirming, the welcome mail greets the reader by name: escaped in HTML, as typed in text.
+    await t.app.request(new URL(linkIn(confirm!.parsed.text!, '/confirm/')).pathname, { method: 'POST' });
+    await t.drain();
+    const [, welcome] = await t.smtp.waitFor(2);
+    const html = welcome!.parsed.html as string;
     expect(html).not.toContain('<script>alert(1)');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    // The plain-text part is not HTML: the name appears as typed.
-    expect(confirm!.parsed.text).toContain(evil);
-    // The name is an encoded display name, not extra header syntax.
-    expect(confirm!.parsed.to && 'value' in confirm!.parsed.to ? confirm!.parsed.to.value[0] : undefined).toEqual({ address: 'ann@example.com', name: evil });
+    expect(welcome!.parsed.text).toContain(evil);
 
     const prefs = linkIn(confirm!.parsed.text!, '/preferences/');
     const page = await (await t.app.request(new URL(prefs).pathname)).text();
@@ -222,5 +230,22 @@ describe('honeypot', () => {
   it('the subscribe page hides the honeypot from people and from autofill', async () => {
     const html = await (await t.app.request('/subscribe')).text();
     expect(html).toMatch(/<div class="hp" aria-hidden="true">\s*<label>[^<]*<input type="text" name="website" tabindex="-1" autocomplete="off"/);
+  });
+});
+
+describe('rate limit behind a proxy', () => {
+  it('keys on the address the trusted proxy appended, not on what the client wrote before it', async () => {
+    const { createTestContext: create, json: body } = await import('./helpers/test-app.js');
+    const c = await create({ env: { SUBSCRIBE_RATE_LIMIT: '2/1m' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await c.app.request('/api/subscribe', body({ email: `spoof${i}@example.com` }, { 'x-forwarded-for': `10.9.9.${i}, 198.51.100.77` }));
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([202, 202, 429, 429]);
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { excludeSuppressed } from '../src/suppressions/exclude-suppressed.js';
+import { notSuppressed } from '../src/suppressions/exclude-suppressed.js';
 import { ADMIN_ENV, adminApi } from './helpers/posts-fixtures.js';
 import { addSubscriber } from './helpers/subscriber-fixtures.js';
 import { createTestContext, json, linkIn, type TestContext } from './helpers/test-app.js';
@@ -68,12 +68,12 @@ describe('suppression in the subscribe path', () => {
   });
 });
 
-describe('excludeSuppressed (for the send audience)', () => {
+describe('notSuppressed (for the send audience)', () => {
   it('drops subscribers whose address or domain is suppressed, and only those', async () => {
     for (const email of ['ann@example.com', 'bob@example.com', 'x@blocked.example', 'y@notblocked.example', 'z@sub.blocked.example']) await addSubscriber(t.app, email);
     await api('POST', '/api/admin/suppressions', { value: 'bob@example.com' });
     await api('POST', '/api/admin/suppressions', { value: 'blocked.example' });
-    const audience = await excludeSuppressed(t.deps.db.selectFrom('subscribers').select('email').where('status', '=', 'active').orderBy('email')).execute();
+    const audience = await t.deps.db.selectFrom('subscribers').select('email').where('status', '=', 'active').where(notSuppressed).orderBy('email').execute();
     expect(audience.map((r) => r.email)).toEqual(['ann@example.com', 'y@notblocked.example', 'z@sub.blocked.example']);
   });
 });

@@ -6,7 +6,8 @@ export type RemoteAddress = (c: Context) => string | undefined;
 
 export function clientIp(c: Context, trustProxy: boolean, remoteAddress?: RemoteAddress): string | undefined {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The proxy appends the address it saw; entries to its left are whatever the client sent.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return remoteAddress?.(c);

@@ -66,7 +66,7 @@ export function createMailQueueTask(deps: Deps): Task {
   }
 
   async function compileTemplate(kind: MailKind, settings: Settings): Promise<MimeTemplate> {
-    const compiled = await deps.renderer.template(kind, SUBJECTS[kind]);
+    const compiled = await deps.renderer.template(kind);
     const shared = {
       publication: settings.name,
       postal_address: settings.postal_address,

@@ -36,7 +36,7 @@ export async function renderPostMail(renderer: Renderer, settings: Settings, pos
     .replace('{{> title}}', () => protectBraces(escapeHtml(post.title)))
     .replace('{{> byline}}', () => protectBraces(escapeHtml(byline)))
     .replace('{{> body}}', () => protectBraces(post.body_html));
-  const compiled = await renderer.compile(content, protectBraces(subject));
+  const compiled = await renderer.compile(content);
   const shared = {
     publication: settings.name,
     postal_address: settings.postal_address,

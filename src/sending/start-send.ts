@@ -38,8 +38,11 @@ export async function startSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'wa
       created_at: now,
       updated_at: now,
     })
+    // Two publishes racing: the loser returns the winner's send instead of failing.
+    .onConflict((oc) => oc.column('post_id').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!send) return toSummary(await db.selectFrom('sends').select(SUMMARY_COLUMNS).where('post_id', '=', postId).executeTakeFirstOrThrow(), nowDate);
 
   // The id is inlined: PostgreSQL would type a bound parameter in a SELECT list as text.
   const snapshot = await db

@@ -61,10 +61,11 @@ export async function subscribe(deps: Pick<Deps, 'groupCommit' | 'clock' | 'conf
 
     const sent = await confirmMailsSince(trx, existing.id, iso(addMs(nowDate, -DAY_MS)));
     if (sent >= deps.config.confirmMailsPerDay) return 'confirmation_capped';
-    // The newest request is the one a confirmation will prove, so its consent details win.
+    // The newest request is the one a confirmation will prove, so its consent details win. A
+    // reader who once confirmed keeps their name: an unconfirmed request cannot rewrite it.
     await trx
       .updateTable('subscribers')
-      .set({ ...consent, ...(name ? { name } : {}) })
+      .set({ ...consent, ...(name && existing.status === 'pending' ? { name } : {}) })
       .where('id', '=', existing.id)
       .execute();
     await enqueueMail(trx, 'confirm', existing.id, now);

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/database.js';
 
 /**
@@ -31,12 +31,4 @@ export function notSuppressed(eb: ExpressionBuilder<Database, 'subscribers'>) {
       ),
     ),
   ]);
-}
-
-/**
- * Drops suppressed subscribers from a select over `subscribers`, e.g. the audience snapshot of a
- * send: `excludeSuppressed(db.selectFrom('subscribers').select(...).where('status', '=', 'active'))`.
- */
-export function excludeSuppressed<O>(qb: SelectQueryBuilder<Database, 'subscribers', O>): SelectQueryBuilder<Database, 'subscribers', O> {
-  return qb.where(notSuppressed);
 }
