@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -10,6 +8,7 @@ import { silentLogger } from '../src/log.js';
 import { createNodeDeps } from '../src/runtime.js';
 import { adminApi, ADMIN_ENV, ADMIN_KEY } from './helpers/posts-fixtures.js';
 import { createTestContext, json, manualClock, type TestContext } from './helpers/test-app.js';
+import { runCli } from './helpers/server-process.js';
 
 let t: TestContext | undefined;
 afterEach(async () => {
@@ -116,20 +115,7 @@ describe('/api/admin/keys', () => {
 });
 
 describe('broadsheet keys (CLI)', () => {
-  const ROOT = fileURLToPath(new URL('../', import.meta.url));
-  const cli = (dataDir: string, ...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'keys', ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c));
-      child.stderr.on('data', (c: Buffer) => (stderr += c));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (dataDir: string, ...args: string[]) => runCli(['keys', ...args], { DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   it('creates, lists and revokes keys that the HTTP API then accepts or refuses', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'broadsheet-cli-'));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +7,9 @@ import { silentLogger } from '../src/log.js';
 import { createNodeDeps } from '../src/runtime.js';
 import { startSend } from '../src/sending/start-send.js';
 import { seedActiveReaders } from './helpers/sending-fixtures.js';
-import { ROOT } from './helpers/server-process.js';
+import { spawnEntry } from './helpers/server-process.js';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink.js';
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const dirs: string[] = [];
 let smtp: SmtpSink | undefined;
 afterEach(async () => {
@@ -27,13 +25,8 @@ function tempDir() {
 }
 
 function cli(args: string[], env: Record<string, string>) {
-  const child = spawn(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c));
-  child.stderr.on('data', (c: Buffer) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
+  const { child, result } = spawnEntry('src/cli.ts', args, { LOG_LEVEL: 'warn', ...env }, 60_000);
+  return { child, exited: result.then((r) => r.code), output: () => result };
 }
 
 describe('npm run demo', () => {
@@ -41,7 +34,7 @@ describe('npm run demo', () => {
     const dataDir = tempDir();
     const run = cli(['demo', '--exit'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
     expect(await run.exited).toBe(0);
-    const { stdout } = run.output();
+    const { stdout } = await run.output();
     expect(stdout).toContain('Imported 500 sample readers.');
     expect(stdout).toMatch(/send 1 \(post 1\) done: 500\/500 sent, 0 failed/);
     expect(stdout).toMatch(/Open: +http:\/\/127\.0\.0\.1:\d+\/posts\/hello-from-allycaral/);
@@ -77,10 +70,10 @@ describe('broadsheet worker and broadsheet sends', () => {
 
     const sends = cli(['sends'], env);
     expect(await sends.exited).toBe(0);
-    expect(sends.output().stdout).toContain(`send ${send.id} (post ${post.id}) done: 12/12 sent`);
+    expect((await sends.output()).stdout).toContain(`send ${send.id} (post ${post.id}) done: 12/12 sent`);
     const follow = cli(['sends', String(send.id)], env);
     expect(await follow.exited).toBe(0);
-    expect(follow.output().stdout).toContain('done: 12/12 sent');
+    expect((await follow.output()).stdout).toContain('done: 12/12 sent');
     const bad = cli(['sends', 'nope'], env);
     expect(await bad.exited).toBe(2);
   }, 60_000);

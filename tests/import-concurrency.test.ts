@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ENV } from './helpers/posts-fixtures.js';
-import { ROOT } from './helpers/server-process.js';
+import { runCli } from './helpers/server-process.js';
 import { importCsv } from './helpers/subscriber-fixtures.js';
 import { createTestContext, type TestContext } from './helpers/test-app.js';
 
@@ -53,18 +52,7 @@ describe('concurrent imports of overlapping files', () => {
   it('the CLI in another process alongside an API import on the same database', async () => {
     const file = join(t.dataDir, 'beta.csv');
     writeFileSync(file, overlapping('beta', 4000, 6000, true));
-    const cli = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'import', file], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: t.dataDir, SECRET: t.config.secret, LOG_LEVEL: 'silent' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c));
-      child.stderr.on('data', (c: Buffer) => (stderr += c));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const cli = runCli(['import', file], { DATA_DIR: t.dataDir, SECRET: t.config.secret, LOG_LEVEL: 'silent' });
     // Start the API import once the CLI is writing, so the two really interleave.
     let exited = false;
     void cli.then(() => (exited = true));

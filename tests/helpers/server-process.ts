@@ -37,18 +37,26 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs a TypeScript entry as `npm start` would, to completion, with exactly `env` (plus PATH). */
-export function runEntry(file: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Exit & { stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const [node, ...args] = NODE_TS;
-    const child = spawn(node, [...args, file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
+export interface Finished extends Exit {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts a TypeScript entry (`src/cli.ts`, `src/server.ts`) with `args` and exactly `env` (plus
+ * PATH); `result` settles when it exits, and kills it after `timeoutMs`.
+ */
+export function spawnEntry(file: string, args: readonly string[], env: Record<string, string>, timeoutMs = 30_000): { child: ChildProcess; result: Promise<Finished> } {
+  const [node, ...flags] = NODE_TS;
+  const child = spawn(node, [...flags, file, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c));
+  const result = new Promise<Finished>((resolve, reject) => {
     const timer = setTimeout(() => {
       killGroup(child, 'SIGKILL');
-      reject(new Error(`${file} did not exit within ${timeoutMs} ms\n${stderr}`));
+      reject(new Error(`${file} ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stderr}`));
     }, timeoutMs);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -57,6 +65,17 @@ export function runEntry(file: string, env: Record<string, string>, timeoutMs = 
       resolve({ code, signal, stdout, stderr });
     });
   });
+  return { child, result };
+}
+
+/** Runs a TypeScript entry as `npm start` would, to completion. */
+export function runEntry(file: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Finished> {
+  return spawnEntry(file, [], env, timeoutMs).result;
+}
+
+/** Runs `broadsheet ARGS...` (the CLI) to completion. */
+export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Finished> {
+  return spawnEntry('src/cli.ts', args, env, timeoutMs).result;
 }
 
 export interface ServerProcess {
