@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { productionServerCommand, ROOT, startServer, type ServerProcess } from '../tests/helpers/server-process.js';
 import { coreCount, machineCpuMs } from './helpers/cpu.js';
 import type { RawJob, RawResult } from './raw-nodemailer.js';
+import type { SinkStats } from './smtp-sink-process.js';
 
 const N = Number(process.env.FANOUT_N ?? 100_000);
 const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 8);
@@ -141,14 +142,6 @@ function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 60_000): 
   });
 }
 
-interface SinkStats {
-  messages: number;
-  recipients: number;
-  bytes: number;
-  connections: number;
-  first_at: number | null;
-  last_at: number | null;
-}
 
 async function startSink() {
   const child = forkTs('smtp-sink-process.ts', { FANOUT_CAPTURE_TO: CAPTURE_TO });

@@ -12,7 +12,8 @@ import { SMTPServer } from 'smtp-server';
 
 const captureTo = process.env.FANOUT_CAPTURE_TO?.toLowerCase();
 
-interface Stats {
+/** What the sink reports to its parent (shared with bench/fanout.bench.ts). */
+export interface SinkStats {
   messages: number;
   recipients: number;
   bytes: number;
@@ -22,7 +23,7 @@ interface Stats {
   last_at: number | null;
 }
 
-const fresh = (): Stats => ({ messages: 0, recipients: 0, bytes: 0, connections: 0, first_at: null, last_at: null });
+const fresh = (): SinkStats => ({ messages: 0, recipients: 0, bytes: 0, connections: 0, first_at: null, last_at: null });
 let stats = fresh();
 let captured: string | null = null;
 

@@ -109,7 +109,7 @@ export function createSendTask(deps: Deps): Task {
           if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) await flush();
         }
         if (undispatched.length > 0) await releaseDeliveries(db, undispatched);
-        if (!halted) halted = !(await stillSending(sendId));
+        // No status check here: the next claim only takes rows of a send that is still sending.
       }
     } finally {
       await Promise.allSettled(inflight);
@@ -159,11 +159,6 @@ export function createSendTask(deps: Deps): Task {
     // Suppressed since the snapshot (a complaint, an editor's entry): treated as gone.
     const rows = await db.selectFrom('subscribers').select(['id', 'email', 'name', 'status']).where('id', 'in', ids).where(notSuppressed).execute();
     return new Map(rows.map((r) => [r.id, r]));
-  }
-
-  async function stillSending(sendId: number): Promise<boolean> {
-    const row = await db.selectFrom('sends').select('status').where('id', '=', sendId).executeTakeFirst();
-    return row?.status === 'sending';
   }
 
   return async () => {
