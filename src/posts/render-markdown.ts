@@ -7,8 +7,8 @@ const markdown = new Marked({ gfm: true, breaks: false, async: false });
 /**
  * An allow-list, not a deny-list: whatever is not named here is dropped. It keeps to HTML that
  * mail clients render without CSS (the same HTML goes into the email), so there are no style
- * attributes or tags, no forms, no embeds; images only from absolute http(s) URLs, because a
- * relative or data: image shows nowhere in an inbox.
+ * attributes or tags, no forms, no embeds; images from http(s) or relative URLs (mail makes
+ * those absolute against the post's page), never data: or protocol-relative ones.
  */
 const POLICY: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -35,7 +35,8 @@ const POLICY: sanitizeHtml.IOptions = {
     // Readers' browsers must not hand our page (or the reader) to the linked site.
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'noopener noreferrer' } }),
   },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
+  // An image whose src the scheme rules removed would be an empty box.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
 /** Markdown (raw HTML inside it included) to the safe HTML that the web page and the email show. */
