@@ -49,7 +49,8 @@ describe('publishing mails every active subscriber', () => {
     expect(mail.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(mail.parsed.messageId).toMatch(new RegExp(`^<${body.send.id}\\.\\d+@example\\.com>$`));
     const unsubscribe = mail.header('List-Unsubscribe')!.match(/^<(https:\/\/news\.example\.com\/unsubscribe\/[^>]+)>$/)![1]!;
-    expect(mail.parsed.html).toContain('<h1>Hello</h1>');
+    // The post title is the mail's one h1; the body's headings sit under it.
+    expect(mail.parsed.html).toContain('<h2>Hello</h2>');
     expect(mail.parsed.html).toContain('<em>first</em>');
     expect(mail.parsed.html).toContain('{{braces}}');
     expect(mail.parsed.html).toContain(`href="${unsubscribe}"`);

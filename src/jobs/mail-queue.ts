@@ -67,17 +67,20 @@ export function createMailQueueTask(deps: Deps): Task {
 
   async function compileTemplate(kind: MailKind, settings: Settings): Promise<MimeTemplate> {
     const compiled = await deps.renderer.template(kind);
+    // The subject is also the mail's <title> and its accessible name.
+    const subject = fillPlaceholders(splitPlaceholders(SUBJECTS[kind]), { publication: settings.name }, asText);
     const shared = {
       publication: settings.name,
       postal_address: settings.postal_address,
+      language: settings.language,
       archive_url: `${settings.public_url}/posts`,
-      subject: '',
+      subject,
       preheader: PREHEADERS[kind],
     };
     return createMimeTemplate({
       from: { name: settings.sender_name, address: settings.sender_email },
       replyTo: settings.reply_to || null,
-      subject: fillPlaceholders(splitPlaceholders(SUBJECTS[kind]), shared, asText),
+      subject,
       html: splitPlaceholders(fillKnownPlaceholders(compiled.html, shared, escapeHtml)),
       text: splitPlaceholders(fillKnownPlaceholders(compiled.text, shared, asText)),
       headers: { 'List-Unsubscribe-Post': ONE_CLICK },

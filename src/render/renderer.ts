@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { convert } from 'html-to-text';
 import { compileMjmlInProcess, type MjmlCompiler } from './mjml-compiler.js';
+import { mailText } from './text-part.js';
 
 /** A template compiled once: HTML and text still holding their `{{placeholders}}`. */
 export interface CompiledMail {
@@ -17,16 +17,6 @@ export interface Renderer {
   /** The MJML source of `templates/NAME.mjml`, for callers that fill in `{{> slots}}` first. */
   source(name: string): Promise<string>;
 }
-
-const TEXT_OPTIONS = {
-  wordwrap: 78,
-  selectors: [
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    { selector: 'img', format: 'skip' },
-    // MJML's hidden preview text belongs in the inbox list, not at the top of the text part.
-    { selector: 'div[style*="display:none"]', format: 'skip' },
-  ],
-};
 
 export function createRenderer(templatesDir: string, compileMjml: MjmlCompiler = compileMjmlInProcess): Renderer {
   const cache = new Map<string, Promise<CompiledMail>>();
@@ -44,7 +34,7 @@ export function createRenderer(templatesDir: string, compileMjml: MjmlCompiler =
   async function compile(content: string): Promise<CompiledMail> {
     const mjml = (await source('layout')).replace('{{> content}}', () => content);
     const html = await compileMjml(mjml);
-    return { html, text: convert(html, TEXT_OPTIONS) };
+    return { html, text: mailText(html) };
   }
 
   return {

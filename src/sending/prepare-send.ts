@@ -2,6 +2,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
 import { asText, escapeHtml, fillKnownPlaceholders, protectBraces, splitPlaceholders } from '../render/placeholders.js';
+import { mailBody } from '../render/mail-body.js';
 import type { Renderer } from '../render/renderer.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { createMimeTemplate, type MimeTemplate } from './mime-template.js';
@@ -32,15 +33,17 @@ interface PostForMail {
  */
 export async function renderPostMail(renderer: Renderer, settings: Settings, post: PostForMail, subject: string): Promise<{ html: string; text: string }> {
   const byline = [post.author, post.published_at ? new Date(post.published_at).toUTCString().slice(5, 16) : null].filter(Boolean).join(' · ');
+  const viewUrl = `${settings.public_url}/posts/${encodeURIComponent(post.slug)}`;
   const content = (await renderer.source('post'))
     .replace('{{> title}}', () => protectBraces(escapeHtml(post.title)))
     .replace('{{> byline}}', () => protectBraces(escapeHtml(byline)))
-    .replace('{{> body}}', () => protectBraces(post.body_html));
+    .replace('{{> body}}', () => protectBraces(mailBody(post.body_html, viewUrl)));
   const compiled = await renderer.compile(content);
   const shared = {
     publication: settings.name,
     postal_address: settings.postal_address,
-    view_url: `${settings.public_url}/posts/${encodeURIComponent(post.slug)}`,
+    language: settings.language,
+    view_url: viewUrl,
     archive_url: `${settings.public_url}/posts`,
     subject,
     preheader: post.excerpt ?? '',
