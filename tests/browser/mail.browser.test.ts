@@ -6,7 +6,7 @@ import { launchChromium } from '../helpers/chromium.js';
 import { receiveEveryKind, setUpPublication } from '../helpers/mail-kinds.js';
 import { photoPng } from '../helpers/png.js';
 import { ADMIN_ENV } from '../helpers/posts-fixtures.js';
-import { createTestContext, type TestContext } from '../helpers/test-app.js';
+import { createTestContext, manualClock, type TestContext } from '../helpers/test-app.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -63,7 +63,8 @@ const LAYOUT = `(() => {
 
 describe('mail in a real browser', () => {
   it('scales a 1600-px photo to the column at 375 and 1024 px, with every paragraph and "Read on the web" in view', async () => {
-    t = await createTestContext({ env: ADMIN_ENV });
+    // A fixed clock keeps the byline's date, and so the committed screenshots, the same every run.
+    t = await createTestContext({ env: ADMIN_ENV, clock: manualClock() });
     await setUpPublication(t);
     const { post } = await receiveEveryKind(t, PHOTO_POST);
     const html = post.parsed.html as string;
