@@ -32,6 +32,20 @@ describe('a post in mail', () => {
     expect(text).toContain('the next post [https://news.example.com/posts/next-post]');
   });
 
+  it('scales images down to the column by style, and by width attribute for clients that ignore max-width', async () => {
+    await setup();
+    const mail = await postMail('<img src="https://cdn.example.org/wide.jpg" alt="Wide" width="1600" height="1067">\n\n<img src="https://cdn.example.org/icon.png" alt="Icon" width="32" height="32">');
+    const html = mail.parsed.html as string;
+    const wide = html.match(/<img\b[^>]*alt="Wide"[^>]*>/)?.[0] ?? '';
+    expect(wide).toMatch(/style="max-width:100%;height:auto;/);
+    expect(wide).toContain('width="534"');
+    expect(wide).not.toMatch(/height="/);
+    // A small image keeps its size: nothing is scaled up.
+    const icon = html.match(/<img\b[^>]*alt="Icon"[^>]*>/)?.[0] ?? '';
+    expect(icon).toMatch(/width="32" height="32"/);
+    expect(icon).toMatch(/style="max-width:100%;height:auto;/);
+  });
+
   it('pads table cells in the HTML and lays tables out as columns in the text part', async () => {
     await setup();
     const mail = await postMail('Landings this week:\n\n| Port | Boats |\n|---|---|\n| Howth | 12 |\n| Dún Laoghaire | 7 |');
