@@ -1,7 +1,9 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
+import { cachedResponse } from '../conditional-get.js';
+import { DOCS_ASSETS, type DocsAssetName, type DocsAssets } from '../docs-assets.js';
 import { errorResponses } from '../openapi.js';
+import { DOCS_PAGE, DOCS_POLICY, DOCS_SCRIPT } from '../pages/docs-page.js';
 import { SUBSCRIBE_ACCEPTED } from './subscription-routes.js';
 
 type DocumentedApp = Pick<OpenAPIHono, 'openAPIRegistry' | 'getOpenAPIDocument'>;
@@ -55,7 +57,7 @@ function describePlainRoutes(app: DocumentedApp) {
 }
 
 /** GET /openapi.json (the document of every JSON route in `app`) and GET /docs (Swagger UI). */
-export function docsRoutes(app: DocumentedApp) {
+export function docsRoutes(app: DocumentedApp, assets: DocsAssets) {
   describePlainRoutes(app);
   const docs = new Hono();
   // Built at the first request, when every router has been mounted; routes do not change after.
@@ -73,15 +75,12 @@ export function docsRoutes(app: DocumentedApp) {
       })),
     ),
   );
-  // Swagger UI is a script app served from jsDelivr; this page alone gets a policy that allows it.
-  // Its inline script is Swagger UI's own start-up code: nothing user-supplied is on this page.
-  docs.use('/docs', async (c, next) => {
-    await next();
-    c.res.headers.set(
-      'Content-Security-Policy',
-      "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src https://cdn.jsdelivr.net",
-    );
+  docs.get('/docs', (c) => c.html(DOCS_PAGE, 200, { 'Content-Security-Policy': DOCS_POLICY }));
+  docs.get('/docs/assets/docs.js', (c) => cachedResponse(c, DOCS_SCRIPT, { contentType: 'text/javascript; charset=utf-8' }));
+  docs.get('/docs/assets/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!Object.hasOwn(DOCS_ASSETS, name)) return c.notFound();
+    return cachedResponse(c, await assets.read(name as DocsAssetName), { contentType: DOCS_ASSETS[name as DocsAssetName] });
   });
-  docs.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Broadsheet API' }));
   return docs;
 }
