@@ -55,7 +55,7 @@ describe('GET /docs', () => {
     const res = await t.app.request('/docs');
     const html = await res.text();
     const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    expect(urls).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/docs.js']);
+    expect(urls).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/docs.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/docs.js']);
     expect(html).not.toMatch(/<script>|<style>| style=/);
     const policy = res.headers.get('content-security-policy')!;
     expect(policy).toContain("script-src 'self';");
@@ -65,6 +65,7 @@ describe('GET /docs', () => {
   it('serves the installed swagger-ui-dist files with their content types', async () => {
     const types: Record<string, RegExp> = {
       '/docs/assets/swagger-ui.css': /^text\/css; charset=utf-8$/,
+      '/docs/assets/docs.css': /^text\/css; charset=utf-8$/,
       '/docs/assets/swagger-ui-bundle.js': /^text\/javascript; charset=utf-8$/,
       '/docs/assets/docs.js': /^text\/javascript; charset=utf-8$/,
     };

@@ -25,7 +25,7 @@ export async function EmbedPage(props: { publication: Settings }) {
     <Page title={`Subscribe form for your site – ${props.publication.name}`} lang={props.publication.language}>
       <h1>Subscribe form for your site</h1>
       <p>Paste this HTML into your blog's footer or sidebar:</p>
-      <pre class="card" style="overflow-x:auto;white-space:pre-wrap">
+      <pre class="card" style="white-space:pre-wrap;overflow-wrap:anywhere">
         <code>{snippet}</code>
       </pre>
       <h2>What readers will see</h2>

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { cachedResponse } from '../conditional-get.js';
 import { DOCS_ASSETS, type DocsAssetName, type DocsAssets } from '../docs-assets.js';
 import { errorResponses } from '../openapi.js';
-import { DOCS_PAGE, DOCS_POLICY, DOCS_SCRIPT } from '../pages/docs-page.js';
+import { DOCS_PAGE, DOCS_POLICY, DOCS_SCRIPT, DOCS_STYLE } from '../pages/docs-page.js';
 import { SUBSCRIBE_ACCEPTED } from './subscription-routes.js';
 
 type DocumentedApp = Pick<OpenAPIHono, 'openAPIRegistry' | 'getOpenAPIDocument'>;
@@ -77,6 +77,7 @@ export function docsRoutes(app: DocumentedApp, assets: DocsAssets) {
   );
   docs.get('/docs', (c) => c.html(DOCS_PAGE, 200, { 'Content-Security-Policy': DOCS_POLICY }));
   docs.get('/docs/assets/docs.js', (c) => cachedResponse(c, DOCS_SCRIPT, { contentType: 'text/javascript; charset=utf-8' }));
+  docs.get('/docs/assets/docs.css', (c) => cachedResponse(c, DOCS_STYLE, { contentType: 'text/css; charset=utf-8' }));
   docs.get('/docs/assets/:name', async (c) => {
     const name = c.req.param('name');
     if (!Object.hasOwn(DOCS_ASSETS, name)) return c.notFound();
