@@ -45,7 +45,7 @@ export function archiveRoutes(deps: Deps) {
 
   app.get('/feed.xml', async (c) => {
     const [settings, page] = await Promise.all([publication(), listPublished(deps, { limit: FEED_SIZE })]);
-    return cachedResponse(c, renderFeed(settings, page.posts), { contentType: 'application/rss+xml; charset=utf-8', lastModified: lastChange(page.posts) });
+    return cachedResponse(c, renderFeed(settings, page.posts, deps.config.secret), { contentType: 'application/rss+xml; charset=utf-8', lastModified: lastChange(page.posts) });
   });
 
   return app;
