@@ -22,8 +22,16 @@ export const DOCS_PAGE = `<!doctype html>
 
 // No validator badge: it would load an image from validator.swagger.io. No deep links: they put
 // a link inside each operation's toggle button, which screen readers cannot reach (axe-core
-// nested-interactive).
-export const DOCS_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: false, validatorUrl: null });\n`;
+// nested-interactive). Swagger UI's server picker is a <select> in an empty <label>, so it is
+// named once rendered.
+export const DOCS_SCRIPT = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: false,
+  validatorUrl: null,
+  onComplete: () => document.getElementById('servers')?.setAttribute('aria-label', 'Server'),
+});
+`;
 
 // Swagger UI's own colours fail WCAG AA contrast (white on #61affe is 2.3:1); these pass 4.5:1.
 export const DOCS_STYLE = `.swagger-ui .opblock .opblock-summary-method{color:#000;text-shadow:none}
@@ -31,6 +39,7 @@ export const DOCS_STYLE = `.swagger-ui .opblock .opblock-summary-method{color:#0
 .swagger-ui .info .url,.swagger-ui .info a{color:#1d4ed8}
 .swagger-ui .btn.authorize{color:#166534;border-color:#166534}
 .swagger-ui .btn.authorize svg{fill:#166534}
+.swagger-ui .json-schema-2020-12-expand-deep-button{color:#4b5563}
 `;
 
 export const DOCS_POLICY = [
