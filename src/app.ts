@@ -1,8 +1,9 @@
-import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.js';
 import { adminAuth } from './http/admin-auth.js';
 import { errorBody, handleError } from './http/errors.js';
 import { createRouter } from './http/openapi.js';
+import { MessagePage } from './http/pages/message-page.js';
+import { pageSecurity } from './http/page-security.js';
 import type { RemoteAddress } from './http/request.js';
 import { archiveRoutes } from './http/routes/archive-routes.js';
 import { docsRoutes } from './http/routes/docs-routes.js';
@@ -15,6 +16,8 @@ import { statsRoutes } from './http/routes/stats-routes.js';
 import { subscriberRoutes } from './http/routes/subscriber-routes.js';
 import { suppressionRoutes } from './http/routes/suppression-routes.js';
 import { webhookRoutes } from './http/routes/webhook-routes.js';
+// Node reads Swagger UI from node_modules; a Workers entry would pass bundled files instead.
+import { nodeSwaggerUiAssets } from './http/swagger-ui-node.js';
 
 export interface HttpOptions {
   /** The socket's peer address (Node); without it, rate limits key on proxy headers or nothing. */
@@ -24,15 +27,7 @@ export interface HttpOptions {
 /** Builds the whole HTTP application from its dependencies; no I/O happens here. */
 export function createApp(deps: Deps, http: HttpOptions = {}) {
   const app = createRouter();
-  app.use(
-    secureHeaders({
-      // Pages carry no scripts; /subscribe must stay embeddable in a blog's iframe.
-      xFrameOptions: false,
-      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ["'self'", 'https:', 'data:'], formAction: ["'self'"] },
-      // A route that needs its own policy (GET /docs runs Swagger UI) sets the header itself.
-      overwrite: false,
-    }),
-  );
+  app.use(pageSecurity());
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', subscriptionRoutes(deps, http.remoteAddress));
 
@@ -46,9 +41,13 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
   app.route('/', statsRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', archiveRoutes(deps));
-  app.route('/', docsRoutes(app));
+  app.route('/', docsRoutes(app, nodeSwaggerUiAssets()));
 
-  app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json(errorBody('not_found', 'No such route'), 404) : c.text('Not found', 404)));
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json(errorBody('not_found', 'No such route'), 404)
+      : c.html(MessagePage({ title: 'Not found', message: 'There is no page at this address.' }), 404),
+  );
   app.onError(handleError(deps.logger));
   return app;
 }

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FEED_SIZE } from '../src/http/routes/archive-routes.js';
 import { adminApi, ADMIN_ENV, postInput, publishedPost } from './helpers/posts-fixtures.js';
@@ -15,8 +16,20 @@ afterEach(async () => t.close());
 // Items and categories always as arrays, so one item reads like many.
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'item' || name === 'category' });
 
-async function readFeed() {
-  const res = await t.app.request('/feed.xml');
+/** RSS titles and descriptions are HTML to a feed reader: what a reader shows, as text. */
+const shown = (html: string) => DomUtils.textContent(parseDocument(html));
+
+/** The elements and event-handler attributes a feed reader would bring to life in `html`. */
+function liveMarkup(html: string): string[] {
+  const elements = DomUtils.findAll(() => true, parseDocument(html).children);
+  return elements.flatMap((e) => [
+    ...(['img', 'script', 'svg', 'iframe', 'b'].includes(e.name) ? [`<${e.name}>`] : []),
+    ...Object.keys(e.attribs).filter((a) => a.startsWith('on')),
+  ]);
+}
+
+async function readFeed(app: TestContext['app'] = t.app) {
+  const res = await app.request('/feed.xml');
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
   const xml = await res.text();
@@ -42,7 +55,7 @@ describe('GET /feed.xml', () => {
       language: 'en',
     });
     expect(channel['atom:link']['@href']).toBe('https://news.example.com/feed.xml');
-    expect(channel.item.map((i: { title: string }) => i.title)).toEqual(['Fish & <Chips> "quoted"', 'Older post']);
+    expect(channel.item.map((i: { title: string }) => shown(i.title))).toEqual(['Fish & <Chips> "quoted"', 'Older post']);
 
     const [newest, older] = channel.item;
     expect(newest.link).toBe('https://news.example.com/posts/fish-chips-quoted');
@@ -51,9 +64,57 @@ describe('GET /feed.xml', () => {
     expect(newest.description).toBe('Second post body.');
 
     expect(older).toMatchObject({ link: 'https://news.example.com/posts/older-post', description: 'The first one.', 'dc:creator': 'Ann Editor' });
-    expect(older.guid['#text']).toBe(older.link);
+    expect(older.guid).toMatchObject({ '#text': expect.stringMatching(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), '@isPermaLink': 'false' });
     expect(older.category).toEqual(['harbour', 'news']);
     expect(older['content:encoded']).toBe('<p>First <em>words</em>.</p>');
+  });
+
+  it('keeps titles, excerpts and code that show markup as text: a feed reader renders nothing live', async () => {
+    const code = '<img src=x onerror=alert(1)>';
+    await publishedPost(t.app, { title: `Why ${code} & <b>bold</b> fail`, body: `Never write \`${code}\` in a post.\n\n\`\`\`\n<script>alert(2)</script> ]]>\n\`\`\`` });
+    clock.advance(60_000);
+    await publishedPost(t.app, { title: 'With an excerpt', body: 'Body.', excerpt: `An excerpt about ${code} ]]> &amp;` });
+    await adminApi(t.app, 'PATCH', '/api/admin/settings', { name: 'The <b>Bold</b> Gazette', description: `About ${code}` });
+
+    const { channel } = await readFeed();
+    expect(shown(channel.title)).toBe('The <b>Bold</b> Gazette');
+    expect(shown(channel.description)).toBe(`About ${code}`);
+    const [excerpted, coded] = channel.item;
+    expect(shown(excerpted.description)).toBe(`An excerpt about ${code} ]]> &amp;`);
+    expect(shown(coded.title)).toBe(`Why ${code} & <b>bold</b> fail`);
+    expect(shown(coded.description)).toContain(`Never write ${code} in a post.`);
+    const content = parseDocument(coded['content:encoded']);
+    expect(DomUtils.findAll((e) => e.name === 'code', content.children).map((e) => DomUtils.textContent(e))).toEqual([code, '<script>alert(2)</script> ]]>\n']);
+    for (const item of channel.item) {
+      for (const field of ['title', 'description', 'content:encoded']) expect(liveMarkup(item[field]), field).toEqual([]);
+    }
+    expect(liveMarkup(channel.title)).toEqual([]);
+    expect(liveMarkup(channel.description)).toEqual([]);
+  });
+
+  it('gives each post a GUID that survives a new PUBLIC_URL and differs between installs', async () => {
+    await publishedPost(t.app, { title: 'First' });
+    clock.advance(60_000);
+    await publishedPost(t.app, { title: 'Second' });
+    const before = (await readFeed()).channel.item;
+    await adminApi(t.app, 'PATCH', '/api/admin/settings', { public_url: 'https://moved.example.org' });
+    const after = (await readFeed()).channel.item;
+    expect(after.map((i: { link: string }) => i.link)).toEqual(['https://moved.example.org/posts/second', 'https://moved.example.org/posts/first']);
+    const guids = (items: Array<{ guid: { '#text': string } }>) => items.map((i) => i.guid['#text']);
+    expect(guids(after)).toEqual(guids(before));
+    expect(new Set(guids(after)).size).toBe(2);
+
+    // Another install (its own SECRET) with the same post at the same moment: another GUID.
+    const other = await createTestContext({ env: { ...ADMIN_ENV, SECRET: 'another-secret-another-secret-0123456789' }, clock });
+    try {
+      clock.set(new Date('2026-11-24T09:00:00.000Z'));
+      await publishedPost(other.app, { title: 'First' });
+      const [theirs] = (await readFeed(other.app)).channel.item;
+      expect(theirs.link).toBe('https://news.example.com/posts/first');
+      expect(theirs.guid['#text']).not.toBe(before[1].guid['#text']);
+    } finally {
+      await other.close();
+    }
   });
 
   it('summarises a post without an excerpt by the opening of its text, cut at a word', async () => {

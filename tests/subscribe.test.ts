@@ -133,11 +133,13 @@ describe('public pages', () => {
     expect(html).toContain('name="website"');
   });
 
-  it('GET /embed returns a snippet posting to the public URL', async () => {
+  it('GET /embed shows a snippet to paste, posting to the public URL, and the form it gives', async () => {
     const res = await t.app.request('/embed');
     const html = await res.text();
-    expect(html).toContain('action="https://news.example.com/api/subscribe"');
-    expect(html).not.toContain('<html');
+    const code = html.match(/<code>([^]*?)<\/code>/)![1]!;
+    expect(code).toContain('action=&quot;https://news.example.com/api/subscribe&quot;');
+    expect(code).not.toContain('&lt;html');
+    expect(html).toMatch(/<form[^>]+action="https:\/\/news\.example\.com\/api\/subscribe"/);
   });
 
   it('GET /health', async () => {

@@ -1,14 +1,23 @@
 import { Feed } from 'feed';
 import type { PublicPost } from '../../posts/post.js';
+import { escapeHtml } from '../../render/placeholders.js';
 import type { Settings } from '../../settings/settings.js';
 import { postPath } from './archive-format.js';
+import { feedGuid } from './feed-guid.js';
 
-/** RSS 2.0 of the given posts (newest first), with each post's full HTML as its content. */
-export function renderFeed(publication: Settings, posts: PublicPost[]): string {
+/**
+ * RSS 2.0 of the given posts (newest first), with each post's full HTML as its content.
+ *
+ * Feed readers take an RSS title and description as HTML, and the `feed` package writes them as
+ * CDATA unchanged. Titles, summaries and the channel's own text are plain text, so they are
+ * HTML-escaped here: a post about `<img onerror=…>` shows the code instead of running it.
+ * `content:encoded` is the post's sanitised HTML, where such text is already escaped.
+ */
+export function renderFeed(publication: Settings, posts: PublicPost[], secret: string): string {
   const base = publication.public_url;
   const feed = new Feed({
-    title: publication.name,
-    description: publication.description,
+    title: escapeHtml(publication.name),
+    description: escapeHtml(publication.description),
     id: `${base}/posts`,
     link: `${base}/posts`,
     language: publication.language,
@@ -17,13 +26,13 @@ export function renderFeed(publication: Settings, posts: PublicPost[]): string {
     feedLinks: { rss: `${base}/feed.xml` },
   });
   for (const post of posts) {
-    const url = `${base}${postPath(post.slug)}`;
     feed.addItem({
-      title: post.title,
-      id: url,
-      link: url,
+      title: escapeHtml(post.title),
+      // Not the URL, which changes with PUBLIC_URL; the package marks it isPermaLink="false".
+      id: feedGuid(secret, post),
+      link: `${base}${postPath(post.slug)}`,
       date: new Date(post.published_at),
-      description: post.summary,
+      description: escapeHtml(post.summary),
       content: post.body_html,
       // RSS's own <author> wants an email address; dc:creator is how feeds name a person.
       extensions: post.author ? [{ name: 'dc:creator', objects: { _text: post.author } }] : undefined,

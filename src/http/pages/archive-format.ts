@@ -12,7 +12,7 @@ export function formatDate(iso: string, language: string): string {
 /** The public address of a post, relative to the site; slugs in any script are percent-encoded. */
 export const postPath = (slug: string) => `/posts/${encodeURIComponent(slug)}`;
 
-/** A complete HTML document: the doctype keeps browsers out of quirks mode. */
-export async function htmlDocument(page: JSX.Element): Promise<string> {
-  return `<!doctype html>\n${String(await page)}`;
+/** A page as the string that `cachedResponse` hashes for its ETag (Page writes the doctype). */
+export async function renderHtml(page: JSX.Element): Promise<string> {
+  return String(await page);
 }

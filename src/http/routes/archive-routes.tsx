@@ -5,7 +5,7 @@ import { listPublished } from '../../posts/list-published.js';
 import type { PublicPost } from '../../posts/post.js';
 import { getSettings } from '../../settings/settings.js';
 import { cachedResponse } from '../conditional-get.js';
-import { htmlDocument } from '../pages/archive-format.js';
+import { renderHtml } from '../pages/archive-format.js';
 import { renderFeed } from '../pages/archive-feed.js';
 import { ArchivePage } from '../pages/archive-page.js';
 import { PostPage } from '../pages/post-page.js';
@@ -26,7 +26,7 @@ export function archiveRoutes(deps: Deps) {
   app.get('/posts', async (c) => {
     const before = c.req.query('before');
     const [settings, page] = await Promise.all([publication(), listPublished(deps, { limit: ARCHIVE_PAGE_SIZE, cursor: before })]);
-    const html = await htmlDocument(
+    const html = await renderHtml(
       <ArchivePage
         publication={settings}
         posts={page.posts}
@@ -39,13 +39,13 @@ export function archiveRoutes(deps: Deps) {
 
   app.get('/posts/:slug', async (c) => {
     const [settings, post] = await Promise.all([publication(), getPublishedPost(deps, c.req.param('slug'))]);
-    const html = await htmlDocument(<PostPage publication={settings} post={post} />);
+    const html = await renderHtml(<PostPage publication={settings} post={post} />);
     return cachedResponse(c, html, { contentType: HTML, lastModified: post.updated_at });
   });
 
   app.get('/feed.xml', async (c) => {
     const [settings, page] = await Promise.all([publication(), listPublished(deps, { limit: FEED_SIZE })]);
-    return cachedResponse(c, renderFeed(settings, page.posts), { contentType: 'application/rss+xml; charset=utf-8', lastModified: lastChange(page.posts) });
+    return cachedResponse(c, renderFeed(settings, page.posts, deps.config.secret), { contentType: 'application/rss+xml; charset=utf-8', lastModified: lastChange(page.posts) });
   });
 
   return app;

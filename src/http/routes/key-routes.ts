@@ -23,6 +23,8 @@ export function keyRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/keys',
+      operationId: 'listKeys',
+      summary: 'List API keys',
       tags: ['keys'],
       security: adminSecurity,
       responses: { 200: { description: 'All keys (never the keys themselves)', content: { 'application/json': { schema: z.object({ keys: z.array(ApiKey) }) } } }, ...errorResponses(401) },
@@ -33,6 +35,8 @@ export function keyRoutes(deps: Deps) {
     createRoute({
       method: 'post',
       path: '/api/admin/keys',
+      operationId: 'createKey',
+      summary: 'Create an API key',
       tags: ['keys'],
       security: adminSecurity,
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100) }) } } } },
@@ -44,6 +48,8 @@ export function keyRoutes(deps: Deps) {
     createRoute({
       method: 'delete',
       path: '/api/admin/keys/{id}',
+      operationId: 'revokeKey',
+      summary: 'Revoke an API key',
       tags: ['keys'],
       security: adminSecurity,
       request: { params: IdParam },

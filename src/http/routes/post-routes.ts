@@ -62,6 +62,7 @@ export function postRoutes(deps: Deps) {
       ...common,
       method: 'get',
       path: '/api/admin/posts',
+      operationId: 'listPosts',
       summary: 'List posts, newest first',
       request: { query: ListQuery },
       responses: {
@@ -77,6 +78,7 @@ export function postRoutes(deps: Deps) {
       ...common,
       method: 'post',
       path: '/api/admin/posts',
+      operationId: 'createPost',
       summary: 'Create a draft (or a scheduled post)',
       request: { body: { required: true, ...json(CreatePostInput.openapi('CreatePost')) } },
       responses: { 201: { description: 'The new post', ...json(Post) }, ...errorResponses(400, 401, 409, 413, 422) },
@@ -89,6 +91,7 @@ export function postRoutes(deps: Deps) {
       ...common,
       method: 'get',
       path: '/api/admin/posts/{id}',
+      operationId: 'getPost',
       summary: 'Get a post',
       request: { params: IdParam },
       responses: { 200: { description: 'The post', ...json(Post) }, ...errorResponses(401, 404) },
@@ -101,6 +104,7 @@ export function postRoutes(deps: Deps) {
       ...common,
       method: 'patch',
       path: '/api/admin/posts/{id}',
+      operationId: 'updatePost',
       summary: 'Change some fields of a post',
       description: 'The slug of a published post cannot change (409). scheduled_at: null takes a scheduled post back to draft.',
       request: { params: IdParam, body: { required: true, ...json(UpdatePostInput.openapi('UpdatePost')) } },
@@ -114,6 +118,7 @@ export function postRoutes(deps: Deps) {
       ...common,
       method: 'delete',
       path: '/api/admin/posts/{id}',
+      operationId: 'deletePost',
       summary: 'Delete a post',
       description: 'A published post leaves the web; a post that has been mailed cannot be deleted (409).',
       request: { params: IdParam },
@@ -130,6 +135,7 @@ export function postRoutes(deps: Deps) {
       ...common,
       method: 'post',
       path: '/api/admin/posts/{id}/publish',
+      operationId: 'publishPost',
       summary: 'Publish a post (and mail it), now or at scheduled_at',
       description:
         'With send (the default) publishing also starts the mailing, atomically: if the mailing cannot start (422) the post stays as it was. ' +

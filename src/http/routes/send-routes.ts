@@ -35,6 +35,8 @@ export function sendRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/sends',
+      operationId: 'listSends',
+      summary: 'List sends, newest first',
       tags: ['sends'],
       security: adminSecurity,
       request: {
@@ -53,6 +55,8 @@ export function sendRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/sends/{id}',
+      operationId: 'getSend',
+      summary: 'Get the status and counts of a send',
       tags: ['sends'],
       security: adminSecurity,
       request: { params: IdParam },
@@ -67,6 +71,8 @@ export function sendRoutes(deps: Deps) {
       createRoute({
         method: 'post',
         path: `/api/admin/sends/{id}/${action}`,
+        operationId: `${action}Send`,
+        summary: `${action[0]!.toUpperCase()}${action.slice(1)} a send`,
         tags: ['sends'],
         security: adminSecurity,
         request: { params: IdParam },
@@ -80,6 +86,8 @@ export function sendRoutes(deps: Deps) {
     createRoute({
       method: 'post',
       path: '/api/admin/posts/{id}/test',
+      operationId: 'sendTestEmail',
+      summary: 'Mail one test copy of a post',
       tags: ['posts'],
       security: adminSecurity,
       request: {

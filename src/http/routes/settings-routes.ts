@@ -23,13 +23,14 @@ const common = { tags: ['settings'], security: adminSecurity, path: '/api/admin/
 export function settingsRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(
-    createRoute({ ...common, method: 'get', summary: 'Publication settings', responses: { 200: { description: 'The settings', content: { 'application/json': { schema: Settings } } }, ...errorResponses(401) } }),
+    createRoute({ ...common, method: 'get', operationId: 'getSettings', summary: 'Publication settings', responses: { 200: { description: 'The settings', content: { 'application/json': { schema: Settings } } }, ...errorResponses(401) } }),
     async (c) => c.json(await getSettings(deps.db, deps.config), 200),
   );
   app.openapi(
     createRoute({
       ...common,
       method: 'patch',
+      operationId: 'updateSettings',
       summary: 'Change some settings',
       request: { body: { required: true, content: { 'application/json': { schema: SettingsPatch.openapi('SettingsPatch') } } } },
       responses: { 200: { description: 'All settings after the change', content: { 'application/json': { schema: Settings } } }, ...errorResponses(400, 401) },

@@ -21,6 +21,8 @@ export function statsRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/stats',
+      operationId: 'getStats',
+      summary: 'Subscriber counts by status and per day',
       tags: ['subscribers'],
       security: adminSecurity,
       responses: { 200: { description: 'Counts by status and per day', content: { 'application/json': { schema: Stats } } }, ...errorResponses(401) },

@@ -114,6 +114,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/subscribers',
+      operationId: 'listSubscribers',
+      summary: 'List or search subscribers',
       tags: ['subscribers'],
       security: adminSecurity,
       request: {
@@ -140,6 +142,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/subscribers/export',
+      operationId: 'exportSubscribers',
+      summary: 'Export subscribers as CSV',
       tags: ['subscribers'],
       security: adminSecurity,
       request: { query: Filter.extend({ bom: flag.optional().openapi({ description: 'Start with a UTF-8 BOM (for Excel)' }) }) },
@@ -176,6 +180,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'post',
       path: '/api/admin/subscribers/import',
+      operationId: 'importSubscribers',
+      summary: 'Import subscribers from CSV',
       tags: ['subscribers'],
       security: adminSecurity,
       description:
@@ -210,6 +216,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'post',
       path: '/api/admin/subscribers',
+      operationId: 'createSubscriber',
+      summary: 'Add a subscriber',
       tags: ['subscribers'],
       security: adminSecurity,
       request: {
@@ -227,6 +235,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/subscribers/{id}',
+      operationId: 'getSubscriber',
+      summary: 'Get a subscriber',
       tags: ['subscribers'],
       security: adminSecurity,
       request: { params: IdParam },
@@ -239,6 +249,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'patch',
       path: '/api/admin/subscribers/{id}',
+      operationId: 'updateSubscriber',
+      summary: 'Change a subscriber',
       tags: ['subscribers'],
       security: adminSecurity,
       request: {
@@ -257,6 +269,8 @@ export function subscriberRoutes(deps: Deps) {
     createRoute({
       method: 'delete',
       path: '/api/admin/subscribers/{id}',
+      operationId: 'eraseSubscriber',
+      summary: 'Erase a subscriber',
       tags: ['subscribers'],
       security: adminSecurity,
       description: 'Erases the person: their data goes from every table. A bounced or complained address stays suppressed as a hash only.',

@@ -8,6 +8,7 @@ import { findByManageToken, unsubscribe, updatePreferences, type PreferencesActi
 import { memberLinks } from '../../subscriptions/member-links.js';
 import { subscribe } from '../../subscriptions/subscribe.js';
 import { bodyLimit } from '../body-limit.js';
+import { EmbedPage } from '../pages/embed-page.js';
 import {
   CheckInboxPage,
   ConfirmedPage,
@@ -17,7 +18,6 @@ import {
   UnsubscribedPage,
   UnsubscribePage,
 } from '../pages/subscription-pages.js';
-import { SubscribeForm } from '../pages/subscribe-form.js';
 import { createRateLimiter } from '../rate-limiter.js';
 import { clientIp, isFormPost, readBody, type RemoteAddress } from '../request.js';
 
@@ -69,17 +69,7 @@ export function subscriptionRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
 
   app.get('/subscribe', async (c) => c.html(<SubscribePage publication={await publication()} action="/api/subscribe" />));
 
-  app.get('/embed', async (c) => {
-    const settings = await publication();
-    const snippet = (
-      <div>
-        <p style="margin:0 0 8px;font-weight:bold">Subscribe to {settings.name}</p>
-        <p style="margin:0 0 12px">{settings.description}</p>
-        <SubscribeForm action={`${settings.public_url}/api/subscribe`} source="embed" inlineStyles />
-      </div>
-    );
-    return c.html(`<!-- Broadsheet subscribe form: paste into your blog's footer -->\n${snippet}\n`);
-  });
+  app.get('/embed', async (c) => c.html(<EmbedPage publication={await publication()} />));
 
   app.get('/confirm/:token', async (c) => {
     inspectConfirmToken(deps, c.req.param('token'));

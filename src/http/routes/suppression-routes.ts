@@ -23,6 +23,8 @@ export function suppressionRoutes(deps: Deps) {
     createRoute({
       method: 'get',
       path: '/api/admin/suppressions',
+      operationId: 'listSuppressions',
+      summary: 'List suppressed addresses and domains',
       tags: ['suppressions'],
       security: adminSecurity,
       request: {
@@ -48,6 +50,8 @@ export function suppressionRoutes(deps: Deps) {
     createRoute({
       method: 'post',
       path: '/api/admin/suppressions',
+      operationId: 'addSuppression',
+      summary: 'Suppress an address or domain',
       tags: ['suppressions'],
       security: adminSecurity,
       request: {
@@ -79,6 +83,8 @@ export function suppressionRoutes(deps: Deps) {
     createRoute({
       method: 'delete',
       path: '/api/admin/suppressions/{id}',
+      operationId: 'removeSuppression',
+      summary: 'Remove a suppression',
       tags: ['suppressions'],
       security: adminSecurity,
       request: { params: IdParam },

@@ -18,6 +18,10 @@ export function webhookRoutes(deps: Deps) {
     createRoute({
       method: 'post',
       path: '/api/webhooks/bounces/{provider}',
+      operationId: 'receiveBounces',
+      summary: 'Receive bounce and complaint notifications',
+      // Authenticated by the provider's signature on the body, not by an API key.
+      security: [],
       tags: ['webhooks'],
       description:
         '`ses`: Amazon SES notifications delivered by SNS, raw message delivery off (signature versions 1 and 2 verified; topics listed in SES_SNS_TOPIC_ARNS). ' +
