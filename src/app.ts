@@ -31,7 +31,7 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', subscriptionRoutes(deps, http.remoteAddress));
 
-  app.use('/api/admin/*', adminAuth(deps));
+  app.use('/api/admin/*', adminAuth(deps, http.remoteAddress));
   app.route('/', keyRoutes(deps));
   app.route('/', postRoutes(deps));
   app.route('/', sendRoutes(deps));

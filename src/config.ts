@@ -35,6 +35,11 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SECRET_PREVIOUS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')))
+    .optional(),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLICATION_NAME: z.string().trim().min(1).max(200).optional(),
   SUBSCRIBE_RATE_LIMIT: rateLimit.default(rateLimit.parse('10/1m')),
@@ -71,6 +76,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   secret: string;
+  /** Secrets replaced by SECRET during a rotation: still accepted when verifying links, never used to sign. */
+  secretPrevious: string[];
   adminApiKey: string | undefined;
   publicationName: string;
   subscribeRateLimit: RateLimit;
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `newsletter@${mailDomain(publicUrl)}`,
     secret: e.SECRET ?? persistedSecret(dataDir),
+    secretPrevious: e.SECRET_PREVIOUS ?? [],
     adminApiKey: e.ADMIN_API_KEY,
     publicationName: e.PUBLICATION_NAME ?? 'Broadsheet',
     subscribeRateLimit: e.SUBSCRIBE_RATE_LIMIT,

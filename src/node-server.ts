@@ -17,7 +17,8 @@ export interface RunningServer {
 export async function startNodeServer(deps: Deps): Promise<RunningServer> {
   const { config, logger } = deps;
   const worker = startWorker(deps);
-  const app = createApp(deps, { remoteAddress: (c) => getConnInfo(c).remote.address });
+  // In-process requests (the demo's `app.request`) have no socket, and so no address.
+  const app = createApp(deps, { remoteAddress: (c) => (c.env?.incoming ? getConnInfo(c).remote.address : undefined) });
   const { server, info } = await new Promise<{ server: ReturnType<typeof serve>; info: AddressInfo }>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (i) => resolve({ server: s, info: i }));
     s.once('error', reject);

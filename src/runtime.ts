@@ -35,7 +35,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     config,
     logger,
     renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR, createMjmlWorkerCompiler()),
-    tokens: overrides.tokens ?? createTokens(config.secret),
+    tokens: overrides.tokens ?? createTokens(config.secret, config.secretPrevious),
     wakeWorker: () => {},
     fetch: overrides.fetch ?? fetch,
   };

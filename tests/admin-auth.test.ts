@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { createLogger, silentLogger } from '../src/log.js';
 import { createNodeDeps } from '../src/runtime.js';
 import { adminApi, ADMIN_ENV, ADMIN_KEY } from './helpers/posts-fixtures.js';
 import { createTestContext, json, manualClock, type TestContext } from './helpers/test-app.js';
@@ -63,6 +63,56 @@ describe('admin authentication', () => {
     t = await createTestContext();
     expect((await t.app.request('/api/admin/keys', { headers: bearer(ADMIN_KEY) })).status).toBe(401);
     expect((await t.app.request('/api/admin/keys', { headers: bearer('') })).status).toBe(401);
+  });
+});
+
+describe('wrong admin keys', () => {
+  const WRONG = bearer('bs_wrong-key-wrong-key-wrong-key');
+  const from = (ip: string, headers: Record<string, string>) => ({ headers: { ...headers, 'x-forwarded-for': ip } });
+
+  /** The test app over the same deps, with a logger whose lines the test reads. */
+  async function loggedApp(clock = manualClock()) {
+    t = await createTestContext({ env: ADMIN_ENV, clock });
+    const lines: string[] = [];
+    const app = createApp({ ...t.deps, logger: createLogger('info', (line) => lines.push(line)) });
+    return { app, lines };
+  }
+
+  it('logs each failure with the IP (never the key) and refuses a client with 429 after 10 in a minute', async () => {
+    const clock = manualClock();
+    const { app, lines } = await loggedApp(clock);
+    const answers: Response[] = [];
+    for (let i = 0; i < 30; i++) answers.push(await app.request('/api/admin/posts', from('203.0.113.9', WRONG)));
+    expect(answers.map((r) => r.status)).toEqual([...Array(10).fill(401), ...Array(20).fill(429)]);
+    const limited = answers[29]!;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+
+    // Refused without checking: even the right key from that client gets 429 now.
+    expect((await app.request('/api/admin/posts', from('203.0.113.9', bearer(ADMIN_KEY)))).status).toBe(429);
+    // Another client is unaffected, wrong or right.
+    expect((await app.request('/api/admin/posts', from('198.51.100.4', bearer(ADMIN_KEY)))).status).toBe(200);
+    expect((await app.request('/api/admin/posts', from('198.51.100.4', WRONG))).status).toBe(401);
+
+    const failures = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'admin.auth_failed');
+    expect(failures).toHaveLength(11);
+    expect(failures[0]).toMatchObject({ level: 'warn', ip: '203.0.113.9', method: 'GET', path: '/api/admin/posts' });
+    expect(failures[9]).toMatchObject({ ip: '203.0.113.9', refused_for_s: 60 });
+    expect(lines.join('')).not.toContain('wrong-key');
+    expect(lines.join('')).not.toContain(ADMIN_KEY);
+
+    // The budget comes back after the window.
+    clock.advance(60_000);
+    expect((await app.request('/api/admin/posts', from('203.0.113.9', bearer(ADMIN_KEY)))).status).toBe(200);
+  });
+
+  it('lets a parallel burst check no more than 10 keys, and shares the budget across an IPv6 /64', async () => {
+    const { app } = await loggedApp();
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => app.request('/api/admin/posts', from(`2001:db8:5:6::${i + 1}`, WRONG))));
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(10).fill(401), ...Array(20).fill(429)]);
+    expect((await app.request('/api/admin/posts', from('2001:db8:5:6:ffff::1', bearer(ADMIN_KEY)))).status).toBe(429);
+    expect((await app.request('/api/admin/posts', from('2001:db8:5:7::1', bearer(ADMIN_KEY)))).status).toBe(200);
   });
 });
 

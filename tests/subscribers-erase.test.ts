@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ENV, adminApi } from './helpers/posts-fixtures.js';
-import { addSubscriber, exportCsv } from './helpers/subscriber-fixtures.js';
+import { memberLinks } from '../src/subscriptions/member-links.js';
+import { addSubscriber, exportCsv, importCsv } from './helpers/subscriber-fixtures.js';
 import { createTestContext, json, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
@@ -79,6 +80,26 @@ describe('DELETE /api/admin/subscribers/:id (erasure)', () => {
     expect((await t.app.request('/api/subscribe', json({ email: 'BOUNCED@example.com' }))).status).toBe(202);
     expect((await api('GET', '/api/admin/subscribers')).body.subscribers).toEqual([]);
     expect((await api('GET', '/api/admin/suppressions?value=Angry@Example.com')).body.suppressions).toHaveLength(1);
+    await t.drain();
+    expect(t.smtp.messages).toHaveLength(0);
+  });
+
+  it('keeps the hash of a reader who had unsubscribed, so re-importing an old list cannot make them active again', async () => {
+    const ann = await addSubscriber(t.app, 'Ann.Left@Example.com');
+    const { unsubscribe_url } = memberLinks('', t.deps.tokens, ann.id);
+    expect((await t.app.request(unsubscribe_url, { method: 'POST' })).status).toBe(200);
+
+    const erased = await api('DELETE', `/api/admin/subscribers/${ann.id}`);
+    expect(erased.body).toEqual({ id: ann.id, erased: true, suppression_kept: true });
+    expect(await everyCell()).not.toContain('ann.left@example.com');
+    expect((await api('GET', '/api/admin/suppressions')).body.suppressions).toEqual([
+      expect.objectContaining({ kind: 'address', value: null, hash: sha256('ann.left@example.com') }),
+    ]);
+
+    const imported = await importCsv(t.app, 'email,status\nann.left@example.com,active\n');
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ created: 0, skipped: 1 });
+    expect((await api('GET', '/api/admin/subscribers')).body.subscribers).toEqual([]);
     await t.drain();
     expect(t.smtp.messages).toHaveLength(0);
   });

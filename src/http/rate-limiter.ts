@@ -4,6 +4,8 @@ import type { RateLimit } from '../config.js';
 export interface RateLimiter {
   /** Counts one event for `key`; returns 0 if allowed, else the seconds until it would be. */
   take(key: string): number;
+  /** Counts nothing; returns 0 if `key` has not used up its budget, else the seconds until it is renewed. */
+  exhausted(key: string): number;
 }
 
 /**
@@ -13,6 +15,11 @@ export interface RateLimiter {
 export function createRateLimiter(limit: RateLimit, clock: Clock): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = 0;
+  const current = (key: string, now: number) => {
+    const window = windows.get(key);
+    return window && now - window.start < limit.windowMs ? window : undefined;
+  };
+  const secondsLeft = (window: { start: number }, now: number) => Math.ceil((window.start + limit.windowMs - now) / 1000);
   return {
     take(key) {
       if (limit.count === 0) return 0;
@@ -22,13 +29,19 @@ export function createRateLimiter(limit: RateLimit, clock: Clock): RateLimiter {
         lastSweep = now;
         for (const [k, w] of windows) if (now - w.start >= limit.windowMs) windows.delete(k);
       }
-      let window = windows.get(key);
-      if (!window || now - window.start >= limit.windowMs) {
+      let window = current(key, now);
+      if (!window) {
         window = { start: now, count: 0 };
         windows.set(key, window);
       }
       window.count += 1;
-      return window.count > limit.count ? Math.ceil((window.start + limit.windowMs - now) / 1000) : 0;
+      return window.count > limit.count ? secondsLeft(window, now) : 0;
+    },
+    exhausted(key) {
+      if (limit.count === 0) return 0;
+      const now = clock.now().getTime();
+      const window = current(key, now);
+      return window && window.count >= limit.count ? secondsLeft(window, now) : 0;
     },
   };
 }

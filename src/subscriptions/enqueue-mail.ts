@@ -1,3 +1,4 @@
+import { addMs, iso } from '../clock.js';
 import type { Db, MailKind } from '../db/database.js';
 
 /** Queues one transactional mail; the worker renders and sends it. Call inside the caller's transaction. */
@@ -5,14 +6,60 @@ export async function enqueueMail(db: Db, kind: MailKind, subscriberId: number, 
   await db.insertInto('mail_queue').values({ kind, subscriber_id: subscriberId, next_attempt_at: now, created_at: now }).execute();
 }
 
-/** How many confirmation mails this subscriber was sent since `since` (the per-address cap). */
-export async function confirmMailsSince(db: Db, subscriberId: number, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('mail_queue')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('subscriber_id', '=', subscriberId)
-    .where('kind', '=', 'confirm')
-    .where('created_at', '>', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * The window of one confirmation: while a confirmation queued less than this ago (or one not yet
+ * sent) can still be used, asking again sends nothing more. Long enough to cover a mail that is
+ * slow to arrive, short enough that a reader who lost the mail can ask again the same day.
+ */
+export const CONFIRM_MAIL_INTERVAL_MS = 15 * 60_000;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Queues a confirmation unless one is already on its way: one still unsent, or queued within
+ * CONFIRM_MAIL_INTERVAL_MS — counting only those queued after the reader last unsubscribed, as
+ * the earlier ones can no longer confirm — and never more than `perDay` in 24 hours. One
+ * conditional INSERT … SELECT, so requests racing each other cannot both pass the check
+ * (SQLite and D1 run write statements one at a time). Returns whether one was queued.
+ */
+export async function enqueueConfirmation(db: Db, subscriberId: number, now: Date, perDay: number): Promise<boolean> {
+  const at = iso(now);
+  const windowStart = iso(addMs(now, -CONFIRM_MAIL_INTERVAL_MS));
+  const dayStart = iso(addMs(now, -DAY_MS));
+  const inserted = await db
+    .insertInto('mail_queue')
+    .columns(['kind', 'subscriber_id', 'next_attempt_at', 'created_at'])
+    .expression(
+      db
+        .selectFrom('subscribers as s')
+        .select((eb) => [eb.val<MailKind>('confirm').as('kind'), 's.id', eb.val(at).as('next_attempt_at'), eb.val(at).as('created_at')])
+        .where('s.id', '=', subscriberId)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('mail_queue as q')
+                .select('q.id')
+                .whereRef('q.subscriber_id', '=', 's.id')
+                .where('q.kind', '=', 'confirm')
+                .where((q) => q.or([q('q.status', '=', 'pending'), q('q.created_at', '>', windowStart)]))
+                .where((q) => q.or([q('s.unsubscribed_at', 'is', null), q('q.created_at', '>', q.ref('s.unsubscribed_at'))])),
+            ),
+          ),
+        )
+        .where(
+          (eb) =>
+            eb
+              .selectFrom('mail_queue as d')
+              .select((d) => d.fn.countAll<number>().as('n'))
+              .whereRef('d.subscriber_id', '=', 's.id')
+              .where('d.kind', '=', 'confirm')
+              .where('d.created_at', '>', dayStart),
+          '<',
+          perDay,
+        ),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }

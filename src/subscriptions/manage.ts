@@ -1,10 +1,10 @@
-import { addMs, iso } from '../clock.js';
+import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { SubscriberStatus } from '../db/database.js';
 import { Invalid, NotFound } from '../errors.js';
 import { isSuppressed } from '../suppressions/is-suppressed.js';
 import { parseName } from './email-address.js';
-import { confirmMailsSince, enqueueMail } from './enqueue-mail.js';
+import { enqueueConfirmation } from './enqueue-mail.js';
 
 export interface Membership {
   id: number;
@@ -46,13 +46,12 @@ export async function unsubscribe(deps: ManageDeps, token: string): Promise<Memb
 
 export type PreferencesAction = 'save' | 'leave' | 'resubscribe';
 
-export type PreferencesOutcome = 'saved' | 'unsubscribed' | 'resubscribed' | 'confirmation_queued';
-
-const DAY_MS = 86_400_000;
+export type PreferencesOutcome = 'saved' | 'unsubscribed' | 'already_subscribed' | 'confirmation_queued';
 
 /**
- * Changes a reader's own subscription. Coming back is immediate for a reader who once confirmed
- * (the link proves they read this mailbox); anyone else gets a new confirmation mail.
+ * Changes a reader's own subscription. Coming back always takes a confirmation mail, even for a
+ * reader who once confirmed: the preferences link travels in every newsletter, so whoever it was
+ * forwarded to holds it, and only the mailbox may say "mail me again" (POST /confirm/:token).
  */
 export async function updatePreferences(
   deps: ManageDeps,
@@ -61,34 +60,20 @@ export async function updatePreferences(
 ): Promise<PreferencesOutcome> {
   const member = await findByManageToken(deps, token);
   const nowDate = deps.clock.now();
-  const now = iso(nowDate);
   if (input.action === 'leave') {
     await unsubscribe(deps, token);
     return 'unsubscribed';
   }
   if (input.action === 'save') {
     const name = parseName(input.name);
-    await deps.db.updateTable('subscribers').set({ name, updated_at: now }).where('id', '=', member.id).execute();
+    await deps.db.updateTable('subscribers').set({ name, updated_at: iso(nowDate) }).where('id', '=', member.id).execute();
     return 'saved';
   }
   if (member.status === 'bounced' || member.status === 'complained' || (await isSuppressed(deps.db, member.email.toLowerCase()))) {
     throw new Invalid('Mail to this address could not be delivered, so it cannot be resubscribed here. Please contact the publication.');
   }
-  if (member.status === 'active') return 'resubscribed';
-  const back = await deps.db
-    .updateTable('subscribers')
-    .set({ status: 'active', unsubscribed_at: null, updated_at: now })
-    .where('id', '=', member.id)
-    .where('status', '=', 'unsubscribed')
-    .where('confirmed_at', 'is not', null)
-    .returning('id')
-    .executeTakeFirst();
-  if (back) return 'resubscribed';
-  const queued = await deps.db.transaction().execute(async (trx) => {
-    if ((await confirmMailsSince(trx, member.id, iso(addMs(nowDate, -DAY_MS)))) >= deps.config.confirmMailsPerDay) return false;
-    await enqueueMail(trx, 'confirm', member.id, now);
-    return true;
-  });
-  if (queued) deps.wakeWorker();
+  if (member.status === 'active') return 'already_subscribed';
+  // Held (one already on its way, or the day's cap reached) answers the same: check your inbox.
+  if (await enqueueConfirmation(deps.db, member.id, nowDate, deps.config.confirmMailsPerDay)) deps.wakeWorker();
   return 'confirmation_queued';
 }

@@ -1,8 +1,8 @@
-import { addMs, iso } from '../clock.js';
+import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { isSuppressed } from '../suppressions/is-suppressed.js';
 import { parseEmailAddress, parseName } from './email-address.js';
-import { confirmMailsSince, enqueueMail } from './enqueue-mail.js';
+import { enqueueConfirmation, enqueueMail } from './enqueue-mail.js';
 
 export interface SubscribeInput {
   email: unknown;
@@ -13,15 +13,15 @@ export interface SubscribeInput {
   userAgent?: string | undefined;
 }
 
-export type SubscribeOutcome = 'confirmation_queued' | 'confirmation_capped' | 'already_active' | 'suppressed';
-
-const DAY_MS = 86_400_000;
+/** `confirmation_held`: one is already on its way, or the day's cap is reached; nothing new is sent. */
+export type SubscribeOutcome = 'confirmation_queued' | 'confirmation_held' | 'already_active' | 'suppressed';
 
 /**
  * Starts double opt-in for an address. Callers must answer every outcome the same way, so the
  * response never reveals whether an address is on the list. A reader already active gets no
- * mail; one who left, or never confirmed, gets a fresh confirmation (capped per day, so the
- * form cannot be used to bomb somebody's inbox).
+ * mail; one who left, or never confirmed, gets a fresh confirmation — at most one per window
+ * and CONFIRM_MAILS_PER_DAY a day however many requests arrive at once (`enqueueConfirmation`),
+ * so the form cannot be used to bomb somebody's inbox.
  */
 export async function subscribe(deps: Pick<Deps, 'groupCommit' | 'clock' | 'config' | 'wakeWorker'>, input: SubscribeInput): Promise<SubscribeOutcome> {
   const { email, normalized } = parseEmailAddress(input.email);
@@ -59,16 +59,14 @@ export async function subscribe(deps: Pick<Deps, 'groupCommit' | 'clock' | 'conf
     if (existing.status === 'active') return 'already_active';
     if (existing.status === 'bounced' || existing.status === 'complained') return 'suppressed';
 
-    const sent = await confirmMailsSince(trx, existing.id, iso(addMs(nowDate, -DAY_MS)));
-    if (sent >= deps.config.confirmMailsPerDay) return 'confirmation_capped';
-    // The newest request is the one a confirmation will prove, so its consent details win. A
-    // reader who once confirmed keeps their name: an unconfirmed request cannot rewrite it.
+    if (!(await enqueueConfirmation(trx, existing.id, nowDate, deps.config.confirmMailsPerDay))) return 'confirmation_held';
+    // The newest request is the one the new confirmation will prove, so its consent details win.
+    // A reader who once confirmed keeps their name: an unconfirmed request cannot rewrite it.
     await trx
       .updateTable('subscribers')
       .set({ ...consent, ...(name && existing.status === 'pending' ? { name } : {}) })
       .where('id', '=', existing.id)
       .execute();
-    await enqueueMail(trx, 'confirm', existing.id, now);
     return 'confirmation_queued';
   });
 

@@ -84,8 +84,8 @@ export function UnsubscribedPage(props: { publication: Publication; member: Memb
 const NOTICES: Record<string, string> = {
   saved: 'Your details are saved.',
   unsubscribed: 'You are unsubscribed. You will receive no more posts.',
-  resubscribed: 'Welcome back: you are subscribed again.',
-  confirmation_queued: 'We have sent you an email to confirm your subscription.',
+  already_subscribed: 'You are subscribed.',
+  confirmation_queued: 'Check your inbox: we have sent you an email with a link to confirm that you want to subscribe again. Nothing changes until you open it.',
 };
 
 export function PreferencesPage(props: { publication: Publication; member: Membership; action: string; notice?: string }) {

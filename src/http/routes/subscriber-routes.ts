@@ -273,7 +273,7 @@ export function subscriberRoutes(deps: Deps) {
       summary: 'Erase a subscriber',
       tags: ['subscribers'],
       security: adminSecurity,
-      description: 'Erases the person: their data goes from every table. A bounced or complained address stays suppressed as a hash only.',
+      description: 'Erases the person: their data goes from every table. An unsubscribed, bounced or complained address stays suppressed as a hash only.',
       request: { params: IdParam },
       responses: {
         200: {

@@ -7,6 +7,7 @@ import { confirmSubscription, inspectConfirmToken } from '../../subscriptions/co
 import { findByManageToken, unsubscribe, updatePreferences, type PreferencesAction } from '../../subscriptions/manage.js';
 import { memberLinks } from '../../subscriptions/member-links.js';
 import { subscribe } from '../../subscriptions/subscribe.js';
+import { addressBucket } from '../address-bucket.js';
 import { bodyLimit } from '../body-limit.js';
 import { EmbedPage } from '../pages/embed-page.js';
 import {
@@ -38,7 +39,7 @@ export function subscriptionRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
     bodyLimit(SUBSCRIBE_BODY_LIMIT),
     async (c) => {
       const from = ip(c);
-      const wait = limiter.take(from ?? 'unknown');
+      const wait = limiter.take(from ? addressBucket(from) : 'unknown');
       if (wait > 0) throw new RateLimited('Too many subscribe requests; try again later.', wait);
       const form = isFormPost(c);
       const body = await readBody(c);
