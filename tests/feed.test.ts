@@ -117,6 +117,16 @@ describe('GET /feed.xml', () => {
     }
   });
 
+  it('makes relative links and images absolute against the post URL, as the web page resolves them', async () => {
+    await publishedPost(t.app, { title: 'Links', body: 'See [the archive](/posts), [notes](#notes) and ![a quay](/img/quay.png).' });
+    const [item] = (await readFeed()).channel.item;
+    const content = parseDocument(item['content:encoded']);
+    const hrefs = DomUtils.findAll((e) => e.name === 'a', content.children).map((e) => e.attribs.href);
+    const srcs = DomUtils.findAll((e) => e.name === 'img', content.children).map((e) => e.attribs.src);
+    expect(hrefs).toEqual(['https://news.example.com/posts', 'https://news.example.com/posts/links#notes']);
+    expect(srcs).toEqual(['https://news.example.com/img/quay.png']);
+  });
+
   it('summarises a post without an excerpt by the opening of its text, cut at a word', async () => {
     const words = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ');
     await publishedPost(t.app, { title: 'Long read', body: `# Heading\n\n![pic](https://cdn.example.com/a.png) [A link](https://example.com) then ${words}` });
