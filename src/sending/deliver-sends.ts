@@ -62,11 +62,8 @@ export function createSendTask(deps: Deps): Task {
       send = await prepareSend(deps, sendId);
       prepared.set(sendId, send);
     }
-    let breaker = breakers.get(sendId);
-    if (!breaker) {
-      breaker = createCircuitBreaker();
-      breakers.set(sendId, breaker);
-    }
+    const breaker = breakers.get(sendId) ?? createCircuitBreaker();
+    breakers.set(sendId, breaker);
     // Set when the breaker trips: the mail server refuses everyone the same way.
     let pauseReason: string | undefined;
 
@@ -76,6 +73,7 @@ export function createSendTask(deps: Deps): Task {
     let lastFlush = performance.now();
     let handled = 0;
     // Paused or cancelled: learnt at every flush, so at most one flush interval more goes out.
+    // Also set at once when the circuit breaker trips.
     let halted = false;
     const flush = async () => {
       lastFlush = performance.now();
