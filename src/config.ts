@@ -41,7 +41,7 @@ const schema = z.object({
     .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')))
     .optional(),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  PUBLICATION_NAME: z.string().trim().min(1).max(200).optional(),
+  PUBLICATION_NAME: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}\u2028\u2029]*$/u, 'must be one line without control characters (it goes into mail headers)').optional(),
   SUBSCRIBE_RATE_LIMIT: rateLimit.default(rateLimit.parse('10/1m')),
   CONFIRM_MAILS_PER_DAY: z.coerce.number().int().min(1).max(100).default(3),
   TRUST_PROXY: bool.default(false),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
+import { workerTasks } from '../src/jobs/tasks.js';
 import { createNodeDeps } from '../src/runtime.js';
 import { startSend } from '../src/sending/start-send.js';
 import { seedActiveReaders } from './helpers/sending-fixtures.js';
@@ -76,5 +77,35 @@ describe('broadsheet worker and broadsheet sends', () => {
     expect((await follow.output()).stdout).toContain('done: 12/12 sent');
     const bad = cli(['sends', 'nope'], env);
     expect(await bad.exited).toBe(2);
+  }, 60_000);
+});
+
+describe('broadsheet sends ID on a send the worker stopped', () => {
+  it('shows the paused status, the reason and the unknown count', async () => {
+    smtp = await startSmtpSink({ onRecipient: () => ({ code: 554, message: '5.7.1 Relay access denied' }) });
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, MAIL_FROM: 'newsletter@example.com' };
+    const deps = await createNodeDeps(loadConfig(env), silentLogger);
+    await seedActiveReaders(deps, 30);
+    const now = new Date().toISOString();
+    const post = await deps.db
+      .insertInto('posts')
+      .values({ slug: 'refused', title: 'Refused', body_markdown: 'x', body_html: '<p>x</p>', summary: 'x', status: 'published', published_at: now, created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const send = await startSend(deps, post.id);
+    const tasks = Object.values(workerTasks(deps));
+    for (let handled = 1; handled > 0; ) {
+      handled = 0;
+      for (const task of tasks) handled += await task();
+    }
+    await deps.mailer.close();
+    await deps.db.destroy();
+
+    const follow = cli(['sends', String(send.id)], env);
+    expect(await follow.exited).toBe(0);
+    const { stdout } = await follow.output();
+    expect(stdout).toMatch(new RegExp(`send ${send.id} \\(post ${post.id}\\) paused: 0/30 sent, 0 failed, 0 skipped, 0 unknown, 30 pending`));
+    expect(stdout).toMatch(/reason: .*554 5\.7\.1.*Relay access denied/);
   }, 60_000);
 });

@@ -101,7 +101,7 @@ export interface PostsTable {
   publish_retry_at: Timestamp | null;
 }
 
-export const SEND_STATUSES = ['queued', 'sending', 'paused', 'done', 'cancelled'] as const;
+export const SEND_STATUSES = ['queued', 'sending', 'paused', 'done', 'cancelled', 'failed'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
 /** One mailing of one post, with its rendered content and running counts. */
@@ -119,13 +119,17 @@ export interface SendsTable {
   sent: ColumnType<number, number | undefined, number>;
   failed: ColumnType<number, number | undefined, number>;
   skipped: ColumnType<number, number | undefined, number>;
+  /** Deliveries whose answer was lost after the whole message was handed over: never resent. */
+  unknown: ColumnType<number, number | undefined, number>;
+  /** Why the worker paused the send (a relay refusing everyone) or why it failed (cannot be built). */
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
   updated_at: Timestamp;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'bounced', 'skipped'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'bounced', 'skipped', 'unknown'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One recipient of one send: the ledger of who got which email. */
@@ -187,6 +191,12 @@ export interface WebhookEventsTable {
   received_at: Timestamp;
 }
 
+/** Facts about this installation, written once (e.g. `install_id`, which keeps Message-IDs unique). */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mail_queue: MailQueueTable;
@@ -199,6 +209,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   bounce_events: BounceEventsTable;
   webhook_events: WebhookEventsTable;
+  meta: MetaTable;
 }
 
 export type Db = Kysely<Database>;

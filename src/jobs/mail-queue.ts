@@ -5,6 +5,7 @@ import type { Database, MailKind, SubscriberStatus } from '../db/database.js';
 import { listUnsubscribeValue, mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
 import { afterFailure } from '../mail/failure-policy.js';
 import { toMailError } from '../mail/mailer.js';
+import { loadInstallId, transactionalMessageId } from '../mail/message-id.js';
 import { asText, escapeHtml, fillKnownPlaceholders, fillPlaceholders, splitPlaceholders } from '../render/placeholders.js';
 import { createMimeTemplate, type MimeTemplate } from '../sending/mime-template.js';
 import { getSettings, type Settings } from '../settings/settings.js';
@@ -51,6 +52,8 @@ type Outcome =
 export function createMailQueueTask(deps: Deps): Task {
   const { db, clock, config } = deps;
   const templates = new Map<string, Promise<MimeTemplate>>();
+  // Never changes once made (migration 0006): read on the first pass only.
+  let installId: string | undefined;
 
   function templateFor(kind: MailKind, settings: Settings, settingsKey: string): Promise<MimeTemplate> {
     const key = `${kind}\u0000${settingsKey}`;
@@ -87,11 +90,11 @@ export function createMailQueueTask(deps: Deps): Task {
     });
   }
 
-  async function deliver(settings: Settings, settingsKey: string, job: ClaimedJob, member: Member | undefined, now: Date): Promise<Outcome> {
+  async function deliver(settings: Settings, settingsKey: string, job: ClaimedJob, member: Member | undefined, now: Date, install: string): Promise<Outcome> {
     if (!member || !stillWanted(job.kind, member, job.created_at)) {
       return { id: job.id, status: 'skipped', last_error: member ? `subscriber is ${member.status}` : 'subscriber is gone or suppressed' };
     }
-    const messageId = `<${job.kind}-${job.id}@${mailDomainOf(settings.sender_email)}>`;
+    const messageId = transactionalMessageId({ installId: install, domain: mailDomainOf(settings.sender_email) }, job.kind, job.id);
     try {
       const mime = await templateFor(job.kind, settings, settingsKey);
       const links = memberLinks(settings.public_url, deps.tokens, member.id);
@@ -116,6 +119,8 @@ export function createMailQueueTask(deps: Deps): Task {
       const next = afterFailure(failure, job.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
       if (next.status === 'bounced') return { id: job.id, status: 'failed', last_error: next.error, bounce: member.id };
       if (next.status === 'failed') return { id: job.id, status: 'failed', last_error: next.error };
+      // The server may have it: never send it again. The queue keeps no separate status for that.
+      if (next.status === 'unknown') return { id: job.id, status: 'failed', last_error: `Outcome unknown, not resent: ${next.error}` };
       return { id: job.id, status: 'pending', last_error: next.error, next_attempt_at: next.at };
     }
   }
@@ -135,6 +140,7 @@ export function createMailQueueTask(deps: Deps): Task {
     if (claimed.length === 0) return 0;
 
     const settings = await getSettings(db, config);
+    const install = (installId ??= await loadInstallId(db));
     const settingsKey = JSON.stringify(settings);
     const subscribers = await db
       .selectFrom('subscribers')
@@ -153,7 +159,7 @@ export function createMailQueueTask(deps: Deps): Task {
     const lane = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         await nextTurn();
-        outcomes.push(await deliver(settings, settingsKey, job, byId.get(job.subscriber_id), now));
+        outcomes.push(await deliver(settings, settingsKey, job, byId.get(job.subscriber_id), now, install));
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));

@@ -27,39 +27,43 @@ export interface Mailer {
 }
 
 /**
- * Why a send failed, which decides what happens next:
- * - `recipient`: the server refused this address (5xx to RCPT TO): a hard bounce; the reader is
- *   marked bounced and never mailed again.
+ * Why a send failed, which decides what happens next (see failure-policy.ts for how SMTP
+ * answers map onto these):
+ * - `recipient`: the server says this address does not exist (RFC 3463 5.1.x, 5.2.1): a hard
+ *   bounce; the reader is marked bounced and never mailed again.
+ * - `sender`: refused for reasons of ours, not the reader's: policy, security, system or network
+ *   (5.7.x, 5.3.x, 5.4.x), or the whole transaction (greeting, AUTH, MAIL FROM). Retried; many in
+ *   a row pause a send.
  * - `message`: this message can never be accepted (5xx after DATA, a header we refuse to write):
  *   the delivery fails for good, but the reader is not blamed.
- * - `transient`: anything else, including 5xx to AUTH, MAIL FROM or the greeting (our
- *   credentials, our sender or our IP, not the reader): retried with backoff.
+ * - `transient`: a 4xx or a connection lost before the whole message was handed over: retried.
+ * - `unknown`: the connection was lost after the whole message (and its final dot) was handed
+ *   over: the server may have it, so it is never sent again.
  */
-export type FailureKind = 'recipient' | 'message' | 'transient';
+export type FailureKind = 'recipient' | 'sender' | 'message' | 'transient' | 'unknown';
 
 export class MailError extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind,
     readonly responseCode?: number,
+    /** RFC 3463 enhanced status code from the reply, e.g. `5.7.1`. */
+    readonly enhancedCode?: string,
   ) {
     super(message);
     this.name = 'MailError';
   }
 
-  get permanent(): boolean {
-    return this.kind !== 'transient';
+  /** What makes two refusals "the same way", e.g. `554 5.7.1`. */
+  get signature(): string {
+    return [this.responseCode, this.enhancedCode].filter(Boolean).join(' ') || this.kind;
   }
 }
 
-/** Classifies an error thrown by nodemailer (or anything else) into a MailError. */
+/** Anything a transport threw that is not already classified: worth another try. */
 export function toMailError(error: unknown): MailError {
   if (error instanceof MailError) return error;
-  const e = error as { message?: string; responseCode?: number; command?: string; code?: string };
-  const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
-  const refused = code !== undefined && code >= 500 && code < 600;
-  const kind: FailureKind = refused && e.command === 'RCPT TO' ? 'recipient' : refused && e.command === 'DATA' ? 'message' : 'transient';
-  return new MailError(e?.message ?? String(error), kind, code);
+  return new MailError(error instanceof Error ? error.message : String(error), 'transient');
 }
 
 export function assertHeaderSafe(mail: OutgoingMail): void {

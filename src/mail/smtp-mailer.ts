@@ -1,7 +1,10 @@
+import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Logger } from '../log.js';
-import { assertHeaderSafe, toMailError, type Mailer, type OutgoingMail } from './mailer.js';
+import { classifySmtpFailure } from './failure-policy.js';
+import { assertHeaderSafe, type Mailer, type OutgoingMail } from './mailer.js';
 import { toNodemailer } from './nodemailer-message.js';
 
 export interface DkimOptions {
@@ -20,6 +23,12 @@ export interface SmtpOptions {
 // nodemailer's default list omits List-Unsubscribe-Post; RFC 8058 requires it to be signed.
 const DKIM_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID';
 
+/** The stream nodemailer reads one message from, recorded by the plugin below. */
+interface Handover {
+  stream?: Readable;
+}
+const HANDOVER = 'broadsheetHandover';
+
 /** Sends through a pooled SMTP connection set (SMTP_URL). */
 export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions): Mailer {
   const transport = nodemailer.createTransport({
@@ -31,22 +40,35 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
     disableUrlAccess: true,
     ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_HEADERS } } : {}),
   } satisfies SMTPPool.Options);
+  // A lost connection gives the same error whether it happened before DATA or while we waited
+  // for the answer to the final dot, yet only the first is safe to retry. The one thing that
+  // tells them apart is whether the message stream was read to its end, and that stream (the
+  // last one, after DKIM signing) is made inside nodemailer: wrap its factory to keep it.
+  transport.use('stream', (mail, done) => {
+    const handover = (mail.data as Record<string, unknown>)[HANDOVER] as Handover | undefined;
+    const message = mail.message;
+    if (handover) {
+      const create = message.createReadStream.bind(message);
+      message.createReadStream = (options) => (handover.stream = create(options));
+    }
+    done();
+  });
+  const sendMail = async (options: Mail.Options) => {
+    const handover: Handover = {};
+    try {
+      return await transport.sendMail({ ...options, [HANDOVER]: handover } as Mail.Options);
+    } catch (error) {
+      throw classifySmtpFailure(error, handover.stream?.readableEnded === true);
+    }
+  };
   return {
     async send(mail: OutgoingMail) {
       assertHeaderSafe(mail);
-      try {
-        const info = await transport.sendMail(toNodemailer(mail));
-        return { messageId: info.messageId };
-      } catch (error) {
-        throw toMailError(error);
-      }
+      const info = await sendMail(toNodemailer(mail));
+      return { messageId: info.messageId };
     },
     async sendRaw(envelope, raw) {
-      try {
-        await transport.sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
-      } catch (error) {
-        throw toMailError(error);
-      }
+      await sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
     },
     async close() {
       transport.close();

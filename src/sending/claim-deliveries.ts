@@ -42,7 +42,15 @@ export async function hasPendingDeliveries(db: Db, sendId: number): Promise<bool
   return row !== undefined;
 }
 
-/** Gives back claimed rows that were never handed to SMTP, so any worker can take them at once. */
+/**
+ * Gives back claimed rows that were never handed to SMTP, so any worker can take them at once;
+ * the claim counted an attempt that was never made, so it is taken back.
+ */
 export async function releaseDeliveries(db: Db, ids: number[]): Promise<void> {
-  await db.updateTable('deliveries').set({ lease_until: null }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({ lease_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
 }

@@ -10,7 +10,7 @@ type ControlDeps = Pick<Deps, 'db' | 'clock' | 'wakeWorker'>;
  * Every control is one conditional UPDATE: it either moves the send from an allowed status or
  * reports a conflict, so two editors pressing buttons at once cannot corrupt a send.
  */
-async function transition(deps: ControlDeps, id: number, from: SendStatus[], to: SendStatus, verb: string, extra: { finished_at?: string } = {}): Promise<SendSummary> {
+async function transition(deps: ControlDeps, id: number, from: SendStatus[], to: SendStatus, verb: string, extra: { finished_at?: string; reason?: null } = {}): Promise<SendSummary> {
   const now = deps.clock.now();
   const row = await deps.db
     .updateTable('sends')
@@ -28,7 +28,8 @@ async function transition(deps: ControlDeps, id: number, from: SendStatus[], to:
 export const pauseSend = (deps: ControlDeps, id: number) => transition(deps, id, ['queued', 'sending'], 'paused', 'pause');
 
 export async function resumeSend(deps: ControlDeps, id: number): Promise<SendSummary> {
-  const summary = await transition(deps, id, ['paused'], 'sending', 'resume');
+  // The editor has dealt with whatever made the worker pause it.
+  const summary = await transition(deps, id, ['paused'], 'sending', 'resume', { reason: null });
   deps.wakeWorker();
   return summary;
 }

@@ -4,13 +4,16 @@ import type { SubscriberStatus } from '../db/database.js';
 import type { Task } from '../jobs/worker-loop.js';
 import { afterFailure } from '../mail/failure-policy.js';
 import { listUnsubscribeValue } from '../mail/list-headers.js';
-import { toMailError } from '../mail/mailer.js';
+import { MailError, toMailError } from '../mail/mailer.js';
+import { mailingMessageId } from '../mail/message-id.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { claimDeliveries, hasPendingDeliveries, releaseDeliveries, type ClaimedDelivery } from './claim-deliveries.js';
+import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 import { createPacer } from './pacer.js';
-import { prepareSend, type PreparedSend } from './prepare-send.js';
+import { prepareSend, SendBuildError, type PreparedSend } from './prepare-send.js';
 import { emptyOutcomes, outcomeCount, recordOutcomes, type Outcomes } from './record-outcomes.js';
+import { stopSend } from './stop-send.js';
 
 /** How long one pass may stay on sends before the worker gives other tasks a turn. */
 const PASS_BUDGET_MS = 2000;
@@ -37,6 +40,8 @@ interface Reader {
 export function createSendTask(deps: Deps): Task {
   const { db, clock, config, mailer, logger } = deps;
   const prepared = new Map<number, PreparedSend>();
+  // Per send and across passes: a run of identical refusals may span two passes.
+  const breakers = new Map<number, CircuitBreaker>();
   const resting = new Map<number, number>();
   const pacer = createPacer(config.sendRatePerSecond);
   const maxInFlight = config.sendConcurrency * 2;
@@ -57,6 +62,10 @@ export function createSendTask(deps: Deps): Task {
       send = await prepareSend(deps, sendId);
       prepared.set(sendId, send);
     }
+    const breaker = breakers.get(sendId) ?? createCircuitBreaker();
+    breakers.set(sendId, breaker);
+    // Set when the breaker trips: the mail server refuses everyone the same way.
+    let pauseReason: string | undefined;
 
     const deadline = performance.now() + PASS_BUDGET_MS;
     const inflight = new Set<Promise<void>>();
@@ -64,6 +73,7 @@ export function createSendTask(deps: Deps): Task {
     let lastFlush = performance.now();
     let handled = 0;
     // Paused or cancelled: learnt at every flush, so at most one flush interval more goes out.
+    // Also set at once when the circuit breaker trips.
     let halted = false;
     const flush = async () => {
       lastFlush = performance.now();
@@ -71,7 +81,7 @@ export function createSendTask(deps: Deps): Task {
       const batch = outcomes;
       outcomes = emptyOutcomes();
       try {
-        halted = (await recordOutcomes(db, sendId, batch, iso(clock.now()), send.mailDomain)) !== 'sending';
+        halted = (await recordOutcomes(db, sendId, batch, iso(clock.now()), send.messageIds)) !== 'sending' || halted;
       } catch (error) {
         // Keep them for the next flush rather than lose them (a lost outcome means a re-send).
         mergeInto(outcomes, batch);
@@ -103,7 +113,14 @@ export function createSendTask(deps: Deps): Task {
           await pacer.wait();
           // Filed into whichever batch is open when the send completes: flushes swap the object.
           const p: Promise<void> = deliverOne(send, delivery, reader)
-            .then((file) => file(outcomes))
+            .then(({ file, failure }) => {
+              file(outcomes);
+              const reason = breaker.record(failure);
+              if (reason && !pauseReason) {
+                pauseReason = reason;
+                halted = true;
+              }
+            })
             .finally(() => inflight.delete(p));
           inflight.add(p);
           if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) await flush();
@@ -116,6 +133,13 @@ export function createSendTask(deps: Deps): Task {
       await flush();
     }
 
+    if (pauseReason) {
+      // Nobody is bounced for it: the refused deliveries wait as retries for a resume.
+      if (await stopSend(db, sendId, 'paused', pauseReason, iso(clock.now()))) logger.warn('send.paused', { send: sendId, reason: pauseReason });
+      breakers.delete(sendId);
+      return handled;
+    }
+
     if (!halted && !(await hasPendingDeliveries(db, sendId))) {
       const finishedAt = iso(clock.now());
       const done = await db
@@ -123,34 +147,54 @@ export function createSendTask(deps: Deps): Task {
         .set({ status: 'done', finished_at: finishedAt, updated_at: finishedAt })
         .where('id', '=', sendId)
         .where('status', '=', 'sending')
-        .returning(['sent', 'failed', 'skipped', 'total'])
+        .returning(['sent', 'failed', 'skipped', 'unknown', 'total'])
         .executeTakeFirst();
       if (done) logger.info('send.done', { send: sendId, ...done });
       prepared.delete(sendId);
+      breakers.delete(sendId);
     }
     return handled;
   }
 
-  /** Sends one reader's copy; resolves (never rejects) to a function that files the outcome. */
-  async function deliverOne(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): Promise<(o: Outcomes) => void> {
+  /**
+   * Sends one reader's copy; resolves (never rejects) to a function that files the outcome, and
+   * the failure, if any, for the circuit breaker.
+   */
+  async function deliverOne(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): Promise<{ file: (o: Outcomes) => void; failure?: MailError }> {
+    let raw: string;
     try {
-      const links = memberLinks(send.publicUrl, deps.tokens, reader.id);
-      const raw = send.mime.build({
-        to: reader.email,
-        toName: reader.name,
-        date: clock.now(),
-        messageId: `<${send.id}.${delivery.id}@${send.mailDomain}>`,
-        listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, send.unsubscribeMailto),
-        values: { ...links, email: reader.email, name: reader.name ?? '' },
-      });
-      await mailer.sendRaw({ from: send.envelopeFrom, to: reader.email }, raw);
-      return (o) => o.sent.push(delivery.id);
+      raw = buildCopy(send, delivery, reader);
     } catch (error) {
-      const next = afterFailure(toMailError(error), delivery.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
-      if (next.status === 'bounced') return (o) => o.bounced.push({ id: delivery.id, subscriberId: reader.id, error: next.error });
-      if (next.status === 'failed') return (o) => o.failed.push({ id: delivery.id, error: next.error });
-      return (o) => o.retry.push({ id: delivery.id, at: next.at, error: next.error });
+      // This reader's copy cannot be built (a value that cannot become a header): no retry helps.
+      return afterFailed(delivery, reader, new MailError(`Cannot build the message: ${error instanceof Error ? error.message : String(error)}`, 'message'));
     }
+    try {
+      await mailer.sendRaw({ from: send.envelopeFrom, to: reader.email }, raw);
+      return { file: (o) => o.sent.push(delivery.id) };
+    } catch (error) {
+      return afterFailed(delivery, reader, toMailError(error));
+    }
+  }
+
+  function afterFailed(delivery: ClaimedDelivery, reader: Reader, failure: MailError): { file: (o: Outcomes) => void; failure: MailError } {
+    const next = afterFailure(failure, delivery.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
+    const { error } = next;
+    if (next.status === 'bounced') return { failure, file: (o) => o.bounced.push({ id: delivery.id, subscriberId: reader.id, error }) };
+    if (next.status === 'failed') return { failure, file: (o) => o.failed.push({ id: delivery.id, error }) };
+    if (next.status === 'unknown') return { failure, file: (o) => o.unknown.push({ id: delivery.id, error }) };
+    return { failure, file: (o) => o.retry.push({ id: delivery.id, at: next.at, error }) };
+  }
+
+  function buildCopy(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): string {
+    const links = memberLinks(send.publicUrl, deps.tokens, reader.id);
+    return send.mime.build({
+      to: reader.email,
+      toName: reader.name,
+      date: clock.now(),
+      messageId: mailingMessageId(send.messageIds, send.id, delivery.id),
+      listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, send.unsubscribeMailto),
+      values: { ...links, email: reader.email, name: reader.name ?? '' },
+    });
   }
 
   async function loadReaders(claimed: ClaimedDelivery[]): Promise<Map<number, Reader>> {
@@ -164,6 +208,7 @@ export function createSendTask(deps: Deps): Task {
   return async () => {
     const active = await db.selectFrom('sends').select('id').where('status', 'in', ['queued', 'sending']).orderBy('id').execute();
     for (const id of prepared.keys()) if (!active.some((s) => s.id === id)) prepared.delete(id);
+    for (const id of breakers.keys()) if (!active.some((s) => s.id === id)) breakers.delete(id);
     let handled = 0;
     for (const { id } of active) {
       if ((resting.get(id) ?? 0) > Date.now()) continue;
@@ -172,8 +217,14 @@ export function createSendTask(deps: Deps): Task {
         handled += await deliverSend(id);
         resting.delete(id);
       } catch (error) {
-        resting.set(id, Date.now() + FAILED_PASS_BACKOFF_MS);
         prepared.delete(id);
+        breakers.delete(id);
+        if (error instanceof SendBuildError) {
+          // Retrying cannot help: stop it where an editor sees why, instead of spinning in `sending`.
+          if (await stopSend(db, id, 'failed', error.message, iso(clock.now()))) logger.error('send.failed', { send: id, reason: error.message });
+          continue;
+        }
+        resting.set(id, Date.now() + FAILED_PASS_BACKOFF_MS);
         logger.error('send.pass_failed', { send: id, error: error instanceof Error ? error.message : String(error) });
       }
     }
@@ -187,4 +238,5 @@ function mergeInto(target: Outcomes, source: Outcomes): void {
   target.retry.push(...source.retry);
   target.failed.push(...source.failed);
   target.bounced.push(...source.bounced);
+  target.unknown.push(...source.unknown);
 }

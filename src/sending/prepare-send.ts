@@ -1,6 +1,7 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
+import { loadInstallId, type MessageIdScope } from '../mail/message-id.js';
 import { asText, escapeHtml, fillKnownPlaceholders, protectBraces, splitPlaceholders } from '../render/placeholders.js';
 import { mailBody } from '../render/mail-body.js';
 import type { Renderer } from '../render/renderer.js';
@@ -12,7 +13,7 @@ export interface PreparedSend {
   id: number;
   mime: MimeTemplate;
   envelopeFrom: string;
-  mailDomain: string;
+  messageIds: MessageIdScope;
   publicUrl: string;
   unsubscribeMailto: string | undefined;
 }
@@ -24,6 +25,14 @@ interface PostForMail {
   author: string | null;
   body_html: string;
   published_at: string | null;
+}
+
+/**
+ * The send's messages cannot be built (the post does not render, a value cannot become a
+ * header): no retry will change that, so the send stops as `failed` with this as its reason.
+ */
+export class SendBuildError extends Error {
+  override name = 'SendBuildError';
 }
 
 /**
@@ -69,12 +78,12 @@ export async function prepareSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | '
       .select(['slug', 'title', 'excerpt', 'author', 'body_html', 'published_at'])
       .where('id', '=', send.post_id)
       .executeTakeFirstOrThrow();
-    ({ html, text } = await renderPostMail(deps.renderer, settings, post, send.subject));
+    ({ html, text } = await buildOrThrow('render the post', () => renderPostMail(deps.renderer, settings, post, send.subject)));
     await db.updateTable('sends').set({ html, text, updated_at: iso(deps.clock.now()) }).where('id', '=', sendId).execute();
   }
 
   const mailDomain = mailDomainOf(send.from_address);
-  const mime = createMimeTemplate({
+  const mime = await buildOrThrow('build the message headers', async () => createMimeTemplate({
     from: { name: send.from_name, address: send.from_address },
     replyTo: send.reply_to,
     subject: send.subject,
@@ -83,13 +92,21 @@ export async function prepareSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | '
     html: splitPlaceholders(html),
     text: splitPlaceholders(text),
     headers: { 'List-Unsubscribe-Post': ONE_CLICK },
-  });
+  }));
   return {
     id: send.id,
     mime,
     envelopeFrom: send.from_address,
-    mailDomain,
+    messageIds: { installId: await loadInstallId(db), domain: mailDomain },
     publicUrl: settings.public_url,
     unsubscribeMailto: deps.config.unsubscribeMailto,
   };
+}
+
+async function buildOrThrow<T>(what: string, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    throw new SendBuildError(`Cannot ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

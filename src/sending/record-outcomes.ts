@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db, SendStatus } from '../db/database.js';
+import { mailingMessageIdSql, type MessageIdScope } from '../mail/message-id.js';
 
 /** Outcomes collected in memory and written in one transaction: one commit per flush, not per message. */
 export interface Outcomes {
@@ -8,11 +8,13 @@ export interface Outcomes {
   retry: Array<{ id: number; at: string; error: string }>;
   failed: Array<{ id: number; error: string }>;
   bounced: Array<{ id: number; subscriberId: number; error: string }>;
+  /** Handed over in full, answer lost: the server may have it, so it is never sent again. */
+  unknown: Array<{ id: number; error: string }>;
 }
 
-export const emptyOutcomes = (): Outcomes => ({ sent: [], skipped: [], retry: [], failed: [], bounced: [] });
+export const emptyOutcomes = (): Outcomes => ({ sent: [], skipped: [], retry: [], failed: [], bounced: [], unknown: [] });
 
-export const outcomeCount = (o: Outcomes) => o.sent.length + o.skipped.length + o.retry.length + o.failed.length + o.bounced.length;
+export const outcomeCount = (o: Outcomes) => o.sent.length + o.skipped.length + o.retry.length + o.failed.length + o.bounced.length + o.unknown.length;
 
 const CHUNK = 500;
 
@@ -22,12 +24,13 @@ const CHUNK = 500;
  * update requires the row to be still pending, so a delivery sent twice (a lease that ran out
  * while its worker was still busy) is counted once.
  */
-export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, mailDomain: string): Promise<SendStatus | undefined> {
+export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, messageIds: MessageIdScope): Promise<SendStatus | undefined> {
   return db.transaction().execute(async (trx) => {
     const pending = () => trx.updateTable('deliveries').where('send_id', '=', sendId).where('status', '=', 'pending');
     let sent = 0;
     let failed = 0;
     let skipped = 0;
+    let unknown = 0;
     for (let i = 0; i < outcomes.sent.length; i += CHUNK) {
       const ids = outcomes.sent.slice(i, i + CHUNK);
       const result = await pending()
@@ -36,7 +39,7 @@ export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes,
           sent_at: now,
           lease_until: null,
           last_error: null,
-          message_id: sql<string>`'<' || ${String(sendId)} || '.' || ${sql.ref('id')} || '@' || ${mailDomain} || '>'`,
+          message_id: mailingMessageIdSql(messageIds, sendId),
         })
         .where('id', 'in', ids)
         .executeTakeFirst();
@@ -49,6 +52,13 @@ export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes,
     for (const f of outcomes.failed) {
       const result = await pending().set({ status: 'failed', lease_until: null, last_error: f.error }).where('id', '=', f.id).executeTakeFirst();
       failed += Number(result.numUpdatedRows);
+    }
+    for (const u of outcomes.unknown) {
+      const result = await pending()
+        .set({ status: 'unknown', lease_until: null, last_error: u.error, message_id: mailingMessageIdSql(messageIds, sendId) })
+        .where('id', '=', u.id)
+        .executeTakeFirst();
+      unknown += Number(result.numUpdatedRows);
     }
     for (const b of outcomes.bounced) {
       const result = await pending().set({ status: 'bounced', lease_until: null, last_error: b.error }).where('id', '=', b.id).executeTakeFirst();
@@ -67,7 +77,7 @@ export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes,
     // Also tells the worker whether the send is still sending (an editor may have paused it).
     const send = await trx
       .updateTable('sends')
-      .set((eb) => ({ sent: eb('sent', '+', sent), failed: eb('failed', '+', failed), skipped: eb('skipped', '+', skipped), updated_at: now }))
+      .set((eb) => ({ sent: eb('sent', '+', sent), failed: eb('failed', '+', failed), skipped: eb('skipped', '+', skipped), unknown: eb('unknown', '+', unknown), updated_at: now }))
       .where('id', '=', sendId)
       .returning('status')
       .executeTakeFirst();

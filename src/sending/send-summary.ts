@@ -12,7 +12,11 @@ export interface SendSummary {
   sent: number;
   failed: number;
   skipped: number;
+  /** Handed over in full but the answer was lost: perhaps delivered, never resent. */
+  unknown: number;
   pending: number;
+  /** Why the worker paused the send, or why it failed; null otherwise. */
+  reason: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -29,6 +33,8 @@ export const SUMMARY_COLUMNS = [
   'sent',
   'failed',
   'skipped',
+  'unknown',
+  'reason',
   'created_at',
   'started_at',
   'finished_at',
@@ -37,7 +43,7 @@ export const SUMMARY_COLUMNS = [
 type SummaryRow = Pick<Selectable<SendsTable>, (typeof SUMMARY_COLUMNS)[number]>;
 
 export function toSummary(row: SummaryRow, now: Date): SendSummary {
-  const done = row.sent + row.failed + row.skipped;
+  const done = row.sent + row.failed + row.skipped + row.unknown;
   const end = row.finished_at ? Date.parse(row.finished_at) : now.getTime();
   const seconds = row.started_at ? (end - Date.parse(row.started_at)) / 1000 : 0;
   return {

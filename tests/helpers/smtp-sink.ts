@@ -1,5 +1,5 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
   envelope: { from: string; to: string[] };
@@ -13,6 +13,8 @@ export interface SmtpSink {
   url: string;
   port: number;
   messages: ReceivedMail[];
+  /** Messages read in full and then refused with a code (`onMessage` returning one). */
+  refused: ReceivedMail[];
   /** Resolves once `count` messages in total have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -25,14 +27,18 @@ export interface SinkOptions {
   onSender?: (address: string) => { code: number; message: string } | undefined;
   /**
    * Called for the Nth message body (0-based, counting every DATA). Return `'drop'` to cut every
-   * open connection at that moment, as a crashing or restarting mail server would.
+   * open connection at that moment (before the 354, so no body is sent), as a crashing or
+   * restarting mail server would. Return `'drop-after-data'` to read the whole message, keep it
+   * in `messages` (the server has it) and cut this connection before answering 250: the answer is
+   * lost. Return an SMTP error to read the whole message and refuse it (kept in `refused`).
    */
-  onMessage?: (index: number) => 'drop' | undefined;
+  onMessage?: (index: number) => 'drop' | 'drop-after-data' | { code: number; message: string } | undefined;
 }
 
 /** A real SMTP server on 127.0.0.1 that parses every message it accepts. */
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  const refused: ReceivedMail[] = [];
   const sockets = new Set<import('node:net').Socket>();
   let dataCount = 0;
   const waiters: Array<() => void> = [];
@@ -52,28 +58,25 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       callback(error);
     },
     onData(stream, session, callback) {
-      if (options.onMessage?.(dataCount++) === 'drop') {
+      const action = options.onMessage?.(dataCount++);
+      if (action === 'drop') {
         for (const socket of sockets) socket.destroy();
         return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const parsed = await simpleParser(raw);
-        messages.push({
-          envelope: {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-          },
-          raw,
-          parsed,
-          header: (name) => {
-            const line = parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-            return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
-          },
-        });
+        const mail = await receive(Buffer.concat(chunks).toString('utf8'), session);
+        if (typeof action === 'object') {
+          refused.push(mail);
+          return callback(Object.assign(new Error(action.message), { responseCode: action.code }));
+        }
+        messages.push(mail);
         waiters.splice(0).forEach((w) => w());
+        if (action === 'drop-after-data') {
+          for (const socket of sockets) if (socket.remotePort === session.remotePort) socket.destroy();
+          return;
+        }
         callback();
       });
     },
@@ -95,6 +98,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
+    refused,
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {
@@ -111,5 +115,21 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       return messages;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function receive(raw: string, session: SMTPServerSession): Promise<ReceivedMail> {
+  const parsed = await simpleParser(raw);
+  return {
+    envelope: {
+      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      to: session.envelope.rcptTo.map((r) => r.address),
+    },
+    raw,
+    parsed,
+    header: (name) => {
+      const line = parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+      return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    },
   };
 }
