@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Logger } from '../log.js';
 import { assertHeaderSafe, toMailError, type Mailer, type OutgoingMail } from './mailer.js';
-import { toNodemailer } from './nodemailer-message.js';
+import { buildMessage } from './nodemailer-message.js';
 
 export interface DkimOptions {
   domainName: string;
@@ -35,8 +35,9 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
     async send(mail: OutgoingMail) {
       assertHeaderSafe(mail);
       try {
-        const info = await transport.sendMail(toNodemailer(mail));
-        return { messageId: info.messageId };
+        const { envelope, raw, messageId } = await buildMessage(mail);
+        await transport.sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
+        return { messageId };
       } catch (error) {
         throw toMailError(error);
       }
