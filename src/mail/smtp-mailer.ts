@@ -3,6 +3,7 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Logger } from '../log.js';
 import { assertHeaderSafe, toMailError, type Mailer, type OutgoingMail } from './mailer.js';
 import { buildMessage } from './nodemailer-message.js';
+import { dkimPlugin } from './smtp-dkim.js';
 
 export interface DkimOptions {
   domainName: string;
@@ -18,7 +19,8 @@ export interface SmtpOptions {
 }
 
 // nodemailer's default list omits List-Unsubscribe-Post; RFC 8058 requires it to be signed.
-const DKIM_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID';
+// From is oversigned: a second From added after signing breaks the signature.
+const DKIM_HEADERS = { headerFieldNames: 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID'.split(':'), oversign: ['From'] };
 
 /** Sends through a pooled SMTP connection set (SMTP_URL). */
 export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions): Mailer {
@@ -29,8 +31,8 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
     maxMessages: Infinity,
     disableFileAccess: true,
     disableUrlAccess: true,
-    ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_HEADERS } } : {}),
   } satisfies SMTPPool.Options);
+  if (dkim) transport.use('stream', dkimPlugin({ ...dkim, ...DKIM_HEADERS }));
   return {
     async send(mail: OutgoingMail) {
       assertHeaderSafe(mail);
