@@ -25,5 +25,6 @@ export function formatMailbox({ name, address }: Mailbox): string {
 
 function displayName(name: string): string {
   if (QUOTABLE.test(name) && !name.includes('=?')) return `"${name.replace(/["\\]/g, '\\$&')}"`;
-  return encodeWord(name, 'Q', 75);
+  // 66 characters a word: the first one still fits on the line after "From: " (76 columns).
+  return encodeWord(name, 'Q', 66);
 }
