@@ -3,7 +3,7 @@ import { ADMIN_ENV, adminApi, postInput } from './helpers/posts-fixtures.js';
 import { parseStrict } from './helpers/python-email.js';
 import { publishWithSend } from './helpers/sending-fixtures.js';
 import type { ReceivedMail } from './helpers/smtp-sink.js';
-import { addSubscriber } from './helpers/subscriber-fixtures.js';
+import { addSubscriber, importCsv } from './helpers/subscriber-fixtures.js';
 import { createTestContext, json, type TestContext } from './helpers/test-app.js';
 
 /** Display names a hostile reader (or a careless editor) could choose; each at most 100 characters. */
@@ -42,7 +42,12 @@ function expectOneMailbox(mail: ReceivedMail, field: 'from' | 'to', expected: { 
 describe('display names in mail headers', () => {
   it('gives every reader of a mailing exactly one To address, whatever their name, and keeps the name', async () => {
     const readers = HOSTILE_NAMES.map((name, i) => ({ name, address: `reader${i}@example.com` }));
-    for (const r of readers) await addSubscriber(t.app, r.address, { name: r.name });
+    // Half arrive through a CSV import, half through the admin API.
+    const csvCell = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    const imported = readers.slice(0, 4);
+    const csv = ['email,name', ...imported.map((r) => `${r.address},${csvCell(r.name)}`)].join('\n');
+    expect((await importCsv(t.app, csv)).body).toMatchObject({ created: imported.length, invalid: 0 });
+    for (const r of readers.slice(4)) await addSubscriber(t.app, r.address, { name: r.name });
     const sent = await publishWithSend(t.app, postInput());
     expect(sent.status).toBe(202);
     await t.drain();
