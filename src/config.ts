@@ -24,6 +24,24 @@ const rateLimit = z
   });
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+// `Name <address>` with the name bare (no RFC 5322 specials, so no second address can hide in it)
+// or quoted; or a bare address. One address only, and never a line break, as it becomes From.
+const NAMED_ADDRESS = /^(?:"((?:[^"\\]|\\.)*)"|([^()<>[\]:;@\\,"]*?))\s*<([^<>]*)>$/;
+const mailbox = z
+  .string()
+  .trim()
+  .refine((value) => !/[\p{Cc}\u2028\u2029]/u.test(value), 'must be one line without control characters')
+  .transform((value, ctx) => {
+    const named = NAMED_ADDRESS.exec(value);
+    const address = named ? named[3]!.trim() : value;
+    if (!z.email().safeParse(address).success) {
+      ctx.addIssue({ code: 'custom', message: 'expected one address: news@example.com or Name <news@example.com>' });
+      return z.NEVER;
+    }
+    const name = (named?.[1]?.replace(/\\(.)/g, '$1') ?? named?.[2] ?? '').trim();
+    return { address, name: name || undefined };
+  });
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 
 const schema = z.object({
@@ -33,7 +51,7 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  MAIL_FROM: z.email().optional(),
+  MAIL_FROM: mailbox.optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SECRET_PREVIOUS: z
     .string()
@@ -74,7 +92,10 @@ export interface Config {
   databaseUrl: string;
   publicUrl: string;
   smtpUrl: string | undefined;
+  /** The sender address (MAIL_FROM without its name). */
   mailFrom: string;
+  /** The name given in MAIL_FROM (`Name <address>`): the default sender name in settings. */
+  mailFromName: string | undefined;
   secret: string;
   /** Secrets replaced by SECRET during a rotation: still accepted when verifying links, never used to sign. */
   secretPrevious: string[];
@@ -130,7 +151,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? join(dataDir, 'broadsheet.db'),
     publicUrl,
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM ?? `newsletter@${mailDomain(publicUrl)}`,
+    mailFrom: e.MAIL_FROM?.address ?? `newsletter@${mailDomain(publicUrl)}`,
+    mailFromName: e.MAIL_FROM?.name,
     secret: e.SECRET ?? persistedSecret(dataDir),
     secretPrevious: e.SECRET_PREVIOUS ?? [],
     adminApiKey: e.ADMIN_API_KEY,

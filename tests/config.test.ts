@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { runEntry } from './helpers/server-process.js';
+import { runEntry, startServer } from './helpers/server-process.js';
+import { startSmtpSink } from './helpers/smtp-sink.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -38,6 +39,13 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'ftp://news.example.com'],
     ['SECRET', 'too-short'],
     ['LOG_LEVEL', 'chatty'],
+    ['MAIL_FROM', 'not-an-address'],
+    ['MAIL_FROM', 'a@example.com, b@example.com'],
+    ['MAIL_FROM', 'A <a@example.com>, B <b@example.com>'],
+    ['MAIL_FROM', 'a@example.com, Desk <d@example.com>'],
+    ['MAIL_FROM', 'Desk <d@example.com> <e@example.com>'],
+    ['MAIL_FROM', 'Desk <d@example.com>\r\nBcc: victim@example.com'],
+    ['MAIL_FROM', 'Desk\n <d@example.com>'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).not.toContain('\n');
@@ -50,6 +58,35 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', smtpUrl: 'smtps://u:p@mail.example.com:465', subscribeRateLimit: { count: 5, windowMs: 30_000 } });
     expect(loadConfig({ DATA_DIR: dataDir, SUBSCRIBE_RATE_LIMIT: '0' }).subscribeRateLimit.count).toBe(0);
     expect(loadConfig({ DATA_DIR: dataDir, SUBSCRIBE_RATE_LIMIT: '20' }).subscribeRateLimit).toEqual({ count: 20, windowMs: 60_000 });
+  });
+});
+
+describe('MAIL_FROM', () => {
+  it.each([
+    ['news@example.com', 'news@example.com', undefined],
+    ['Allycaral Desk <desk@example.com>', 'desk@example.com', 'Allycaral Desk'],
+    ['Allycaral Desk<desk@example.com>', 'desk@example.com', 'Allycaral Desk'],
+    ['"Quay, the Gazette" <desk@example.com>', 'desk@example.com', 'Quay, the Gazette'],
+    ['"Zoë \\"Z\\" Desk" <desk@example.com>', 'desk@example.com', 'Zoë "Z" Desk'],
+    ['<desk@example.com>', 'desk@example.com', undefined],
+  ])('accepts %s: the address is the sender, the name the default sender name', (value, address, name) => {
+    const config = loadConfig({ DATA_DIR: dataDir, MAIL_FROM: value });
+    expect({ mailFrom: config.mailFrom, mailFromName: config.mailFromName }).toEqual({ mailFrom: address, mailFromName: name });
+  });
+
+  it('`npm start` accepts Name <address>, and mail goes out From that name', async () => {
+    const smtp = await startSmtpSink();
+    const server = await startServer({ dataDir, env: { MAIL_FROM: 'Allycaral Desk <desk@example.com>', SMTP_URL: smtp.url, WORKER_POLL_MS: '50', LOG_LEVEL: 'silent' } });
+    try {
+      const res = await fetch(`${server.url}/api/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'reader@example.com' }) });
+      expect(res.status).toBe(202);
+      const [mail] = await smtp.waitFor(1);
+      expect(mail!.envelope.from).toBe('desk@example.com');
+      expect(mail!.parsed.from?.value).toEqual([{ address: 'desk@example.com', name: 'Allycaral Desk' }]);
+    } finally {
+      await server.stop();
+      await smtp.close();
+    }
   });
 });
 

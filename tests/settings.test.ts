@@ -29,6 +29,16 @@ describe('/api/admin/settings', () => {
     expect(res.body).toEqual(DEFAULTS);
   });
 
+  it('takes the default sender name from MAIL_FROM when it has one', async () => {
+    const named = await createTestContext({ env: { ...ADMIN_ENV, MAIL_FROM: 'Allycaral Desk <desk@example.com>' } });
+    try {
+      const res = await adminApi(named.app, 'GET', '/api/admin/settings');
+      expect(res.body).toEqual({ ...DEFAULTS, sender_name: 'Allycaral Desk', sender_email: 'desk@example.com' });
+    } finally {
+      await named.close();
+    }
+  });
+
   it('changes what it is given, normalised, and keeps the rest', async () => {
     const res = await patch({
       name: '  The Quay Gazette ',
@@ -63,6 +73,11 @@ describe('/api/admin/settings', () => {
     ['a name too long', { name: 'x'.repeat(201) }, /name/],
     ['a sender address that is not one', { sender_email: 'not-an-address' }, /sender_email: email is not a valid address/],
     ['a sender address with a header in it', { sender_email: 'a@example.com\r\nBcc: b@example.com' }, /sender_email/],
+    ['a sender name with a control character', { sender_name: 'Ed\u0000itor' }, /sender_name: must be one line/],
+    ['a sender name too long for a header', { sender_name: 'x'.repeat(101) }, /sender_name/],
+    ['two sender addresses', { sender_email: 'a@example.com, b@example.com' }, /sender_email/],
+    ['a sender address with a name in it', { sender_email: 'Desk <desk@example.com>' }, /sender_email/],
+    ['two reply-to addresses', { reply_to: 'a@example.com, b@example.com' }, /reply_to/],
     ['a reply-to that is not an address', { reply_to: 'nobody' }, /reply_to/],
     ['a public URL with another scheme', { public_url: 'javascript:alert(1)' }, /public_url/],
     ['an FTP public URL', { public_url: 'ftp://example.com' }, /public_url/],

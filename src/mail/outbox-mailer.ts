@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../log.js';
 import { assertHeaderSafe, type Mailer, type OutgoingMail } from './mailer.js';
-import { toNodemailer } from './nodemailer-message.js';
+import { buildMessage } from './nodemailer-message.js';
 
 /**
  * The default transport when no SMTP_URL is set: each message becomes a `.eml` file under
@@ -23,10 +23,11 @@ export function createOutboxMailer(dir: string, logger: Logger): Mailer {
   return {
     async send(mail: OutgoingMail) {
       assertHeaderSafe(mail);
-      const info = await transport.sendMail(toNodemailer(mail));
+      const { envelope, raw, messageId } = await buildMessage(mail);
+      const info = await transport.sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
       const file = await write(info.message as Buffer);
       logger.info('mail.outbox', { to: mail.to.address, subject: mail.subject, file });
-      return { messageId: info.messageId };
+      return { messageId };
     },
     async sendRaw(envelope, raw) {
       const file = await write(raw);

@@ -5,7 +5,8 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Logger } from '../log.js';
 import { classifySmtpFailure } from './failure-policy.js';
 import { assertHeaderSafe, type Mailer, type OutgoingMail } from './mailer.js';
-import { toNodemailer } from './nodemailer-message.js';
+import { buildMessage } from './nodemailer-message.js';
+import { dkimPlugin } from './smtp-dkim.js';
 
 export interface DkimOptions {
   domainName: string;
@@ -21,7 +22,8 @@ export interface SmtpOptions {
 }
 
 // nodemailer's default list omits List-Unsubscribe-Post; RFC 8058 requires it to be signed.
-const DKIM_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID';
+// From is oversigned: a second From added after signing breaks the signature.
+const DKIM_HEADERS = { headerFieldNames: 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID'.split(':'), oversign: ['From'] };
 
 /** The stream nodemailer reads one message from, recorded by the plugin below. */
 interface Handover {
@@ -38,8 +40,8 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
     maxMessages: Infinity,
     disableFileAccess: true,
     disableUrlAccess: true,
-    ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_HEADERS } } : {}),
   } satisfies SMTPPool.Options);
+  if (dkim) transport.use('stream', dkimPlugin({ ...dkim, ...DKIM_HEADERS }));
   // A lost connection gives the same error whether it happened before DATA or while we waited
   // for the answer to the final dot, yet only the first is safe to retry. The one thing that
   // tells them apart is whether the message stream was read to its end, and that stream (the
@@ -64,8 +66,9 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
   return {
     async send(mail: OutgoingMail) {
       assertHeaderSafe(mail);
-      const info = await sendMail(toNodemailer(mail));
-      return { messageId: info.messageId };
+      const { envelope, raw, messageId } = await buildMessage(mail);
+      await sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
+      return { messageId };
     },
     async sendRaw(envelope, raw) {
       await sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });

@@ -9,12 +9,16 @@ export interface Placeheld {
 
 const PLACEHOLDER = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
 
-// Stands in for "{{" in content that must not be read as a placeholder (a post about templates).
-const PROTECTED_BRACES = '\uE000';
+// Stands in for "{" in content that must not be read as a placeholder (a post about templates).
+const PROTECTED_BRACE = '\uE000';
 
-/** Marks every `{{` in author-written content as text, not a placeholder. */
+/**
+ * Marks every `{` in author-written content as text, so none can ever open a placeholder. Every
+ * brace, not only `{{`: the text part is made from the HTML, where `{<b></b>{unsubscribe_url}}`
+ * becomes `{{unsubscribe_url}}` once the tags are dropped.
+ */
 export function protectBraces(content: string): string {
-  return content.replaceAll('{{', PROTECTED_BRACES);
+  return content.replaceAll('{', PROTECTED_BRACE);
 }
 
 export function splitPlaceholders(template: string): Placeheld {
@@ -27,7 +31,7 @@ export function splitPlaceholders(template: string): Placeheld {
     last = match.index! + match[0].length;
   }
   literals.push(template.slice(last));
-  return { literals: literals.map((l) => l.replaceAll(PROTECTED_BRACES, '{{')), keys };
+  return { literals: literals.map((l) => l.replaceAll(PROTECTED_BRACE, '{')), keys };
 }
 
 /**

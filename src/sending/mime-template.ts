@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs';
+import { encodeWords } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
+import { headerField as header } from '../mail/header-field.js';
+import { formatMailbox } from '../mail/mailbox.js';
 import { escapeHtml, type Placeheld } from '../render/placeholders.js';
 
 export interface MimeTemplateInput {
@@ -48,7 +50,7 @@ const CRLF = '\r\n';
 export function createMimeTemplate(input: MimeTemplateInput): MimeTemplate {
   const boundary = `----=_broadsheet_${randomBytes(12).toString('hex')}`;
   const fixedHeaders = [
-    header('From', formatAddress(input.from)),
+    header('From', formatMailbox(input.from)),
     ...(input.replyTo ? [header('Reply-To', input.replyTo)] : []),
     header('Subject', encodeWords(input.subject, 'Q', 52)),
     header('MIME-Version', '1.0'),
@@ -70,7 +72,8 @@ export function createMimeTemplate(input: MimeTemplateInput): MimeTemplate {
   return {
     build(r) {
       let out =
-        header('To', formatAddress({ name: r.toName ?? '', address: r.to })) +
+        // The only header encoded per reader: their display name, as one unit (see formatMailbox).
+        header('To', formatMailbox({ name: r.toName, address: r.to })) +
         header('Date', r.date.toUTCString().replace(/GMT$/, '+0000')) +
         header('Message-ID', r.messageId) +
         header('List-Unsubscribe', r.listUnsubscribe) +
@@ -108,15 +111,4 @@ function qpSegment(value: string): string {
   if (value === '') return '';
   const wrapped = qpWrap(qpEncode(value), 76);
   return wrapped.endsWith(CRLF) ? wrapped : `${wrapped}=${CRLF}`;
-}
-
-function header(name: string, value: string): string {
-  if (/[\r\n]/.test(value)) throw new Error(`${name} header contains a line break`);
-  return foldLines(`${name}: ${value}`, 76) + CRLF;
-}
-
-function formatAddress({ name, address }: { name: string; address: string }): string {
-  if (!name) return address;
-  const display = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : encodeWords(name, 'Q', 52);
-  return `${display} <${address}>`;
 }

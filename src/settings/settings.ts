@@ -17,7 +17,7 @@ export function defaultSettings(config: Config): Settings {
   return {
     name: config.publicationName,
     description: 'Subscribe to get the latest posts sent to your email',
-    sender_name: config.publicationName,
+    sender_name: config.mailFromName ?? config.publicationName,
     sender_email: config.mailFrom,
     reply_to: '',
     postal_address: '',
