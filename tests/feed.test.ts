@@ -64,7 +64,7 @@ describe('GET /feed.xml', () => {
     expect(newest.description).toBe('Second post body.');
 
     expect(older).toMatchObject({ link: 'https://news.example.com/posts/older-post', description: 'The first one.', 'dc:creator': 'Ann Editor' });
-    expect(older.guid).toMatchObject({ '#text': expect.stringMatching(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), '@isPermaLink': 'false' });
+    expect(older.guid).toMatchObject({ '#text': expect.stringMatching(/^urn:broadsheet:[0-9a-f]{24}:post:\d+:\d+$/), '@isPermaLink': 'false' });
     expect(older.category).toEqual(['harbour', 'news']);
     expect(older['content:encoded']).toBe('<p>First <em>words</em>.</p>');
   });
@@ -104,7 +104,7 @@ describe('GET /feed.xml', () => {
     expect(guids(after)).toEqual(guids(before));
     expect(new Set(guids(after)).size).toBe(2);
 
-    // Another install (its own SECRET) with the same post at the same moment: another GUID.
+    // Another install (its own database, so its own install id) with the same post at the same moment: another GUID.
     const other = await createTestContext({ env: { ...ADMIN_ENV, SECRET: 'another-secret-another-secret-0123456789' }, clock });
     try {
       clock.set(new Date('2026-11-24T09:00:00.000Z'));

@@ -16,7 +16,7 @@ import { feedGuid } from './feed-guid.js';
  * relative links and images are made absolute against the post's own URL, as a browser on the
  * web page would read them, because a feed reader has no page to resolve them against.
  */
-export function renderFeed(publication: Settings, posts: PublicPost[], secret: string): string {
+export function renderFeed(publication: Settings, posts: PublicPost[], installId: string): string {
   const base = publication.public_url;
   const feed = new Feed({
     title: escapeHtml(publication.name),
@@ -33,7 +33,7 @@ export function renderFeed(publication: Settings, posts: PublicPost[], secret: s
     feed.addItem({
       title: escapeHtml(post.title),
       // Not the URL, which changes with PUBLIC_URL; the package marks it isPermaLink="false".
-      id: feedGuid(secret, post),
+      id: feedGuid(installId, post),
       link,
       date: new Date(post.published_at),
       description: escapeHtml(post.summary),

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
+import { loadInstallId } from '../../mail/message-id.js';
 import { getPublishedPost } from '../../posts/get-post.js';
 import { listPublished } from '../../posts/list-published.js';
 import type { PublicPost } from '../../posts/post.js';
@@ -44,8 +45,8 @@ export function archiveRoutes(deps: Deps) {
   });
 
   app.get('/feed.xml', async (c) => {
-    const [settings, page] = await Promise.all([publication(), listPublished(deps, { limit: FEED_SIZE })]);
-    return cachedResponse(c, renderFeed(settings, page.posts, deps.config.secret), { contentType: 'application/rss+xml; charset=utf-8', lastModified: lastChange(page.posts) });
+    const [settings, page, installId] = await Promise.all([publication(), listPublished(deps, { limit: FEED_SIZE }), loadInstallId(deps.db)]);
+    return cachedResponse(c, renderFeed(settings, page.posts, installId), { contentType: 'application/rss+xml; charset=utf-8', lastModified: lastChange(page.posts) });
   });
 
   return app;
