@@ -142,7 +142,8 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const e = parseEnv(env);
   const dataDir = resolve(e.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // Only the owner: it holds the database and the secret that signs every reader's links.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,

@@ -4,6 +4,7 @@ import type { Db } from './db/database.js';
 import type { GroupCommit } from './db/group-commit.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
+import type { MarkdownRenderer } from './posts/markdown-renderer.js';
 import type { Renderer } from './render/renderer.js';
 import type { Tokens } from './subscriptions/tokens.js';
 
@@ -17,6 +18,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   renderer: Renderer;
+  /** Post bodies to HTML, bounded in time (a worker thread on Node). */
+  markdown: MarkdownRenderer;
   tokens: Tokens;
   /** Tells a running worker that new work is queued, so mail goes out without waiting a poll. */
   wakeWorker: () => void;

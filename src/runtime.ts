@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox-mailer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
+import { createMarkdownWorker } from './render/markdown-worker.js';
 import { createMjmlWorkerCompiler } from './render/mjml-compiler.js';
 import { createRenderer } from './render/renderer.js';
 import { TEMPLATES_DIR } from './paths.js';
@@ -35,6 +36,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     config,
     logger,
     renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR, createMjmlWorkerCompiler()),
+    markdown: overrides.markdown ?? createMarkdownWorker(),
     tokens: overrides.tokens ?? createTokens(config.secret, config.secretPrevious),
     wakeWorker: () => {},
     fetch: overrides.fetch ?? fetch,

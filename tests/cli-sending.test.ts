@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
@@ -38,11 +39,19 @@ describe('npm run demo', () => {
     const { stdout } = await run.output();
     expect(stdout).toContain('Imported 500 sample readers.');
     expect(stdout).toMatch(/send 1 \(post 1\) done: 500\/500 sent, 0 failed/);
-    expect(stdout).toMatch(/Open: +http:\/\/127\.0\.0\.1:\d+\/posts\/hello-from-allycaral/);
+    const port = /Open: +http:\/\/127\.0\.0\.1:(\d+)\/posts\/hello-from-allycaral/.exec(stdout)?.[1];
+    expect(Number(port)).toBeGreaterThan(0);
+    expect(stdout).not.toMatch(/:0\//);
     const outbox = join(dataDir, 'outbox');
     const files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(500);
-    expect(readFileSync(join(outbox, files[0]!), 'utf8')).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    const eml = readFileSync(join(outbox, files[0]!), 'utf8');
+    expect(eml).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    // PORT=0: the links readers get name the port the demo really listens on.
+    const mail = await simpleParser(eml);
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toContain(`<http://localhost:${port}/`);
+    expect(mail.text).toContain(`http://localhost:${port}/`);
+    expect(mail.text).not.toMatch(/localhost:0\//);
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_ENV } from './helpers/posts-fixtures.js';
-import { runCli } from './helpers/server-process.js';
+import { runCli, startServer, type ServerProcess } from './helpers/server-process.js';
 import { importCsv } from './helpers/subscriber-fixtures.js';
 import { createTestContext, type TestContext } from './helpers/test-app.js';
 
@@ -69,4 +69,50 @@ describe('concurrent imports of overlapping files', () => {
     expect(api.body.updated + updated!).toBe(6000);
     await checkUnion(4000, 6000);
   });
+});
+
+describe('an import in another process while the server takes subscribes', () => {
+  let server: ServerProcess | undefined;
+  afterEach(async () => {
+    await server?.stop('SIGKILL');
+    server = undefined;
+  });
+
+  it('every live subscribe waits its turn for the database and succeeds (202), none fails with "database is locked"', async () => {
+    const rows = 40_000;
+    const file = join(t.dataDir, 'big.csv');
+    writeFileSync(file, ['email,name', ...Array.from({ length: rows }, (_, i) => `bulk${i}@example.com,Bulk ${i}`)].join('\n'));
+    const env = { SECRET: t.config.secret, SUBSCRIBE_RATE_LIMIT: '100000/1m', LOG_LEVEL: 'warn' };
+    server = await startServer({ dataDir: t.dataDir, env });
+    const cli = runCli(['import', file], { DATA_DIR: t.dataDir, ...env, LOG_LEVEL: 'silent' }, 120_000);
+    let exited = false;
+    void cli.then(() => (exited = true));
+
+    const imported = async () =>
+      Number((await t.deps.db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).where('source', '=', 'import').executeTakeFirstOrThrow()).n);
+    const statuses: number[] = [];
+    let duringImport = 0;
+    for (let round = 0; !exited; round++) {
+      const writing = (await imported()) > 0;
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          fetch(`${server!.url}/api/subscribe`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: `live${round}-${i}@example.com` }),
+          }).then((r) => r.status),
+        ),
+      );
+      statuses.push(...answers);
+      if (writing && !exited) duringImport += answers.length;
+    }
+    const done = await cli;
+    expect(done.stderr).toBe('');
+    expect(done.stdout).toContain(`created ${rows}`);
+    // The subscribes really overlapped the writing phase of the import.
+    expect(duringImport).toBeGreaterThanOrEqual(20);
+    expect(statuses.filter((s) => s !== 202)).toEqual([]);
+    expect(server.output()).not.toContain('database is locked');
+    expect(await imported()).toBe(rows);
+  }, 120_000);
 });

@@ -94,4 +94,24 @@ describe('the server process (npm start)', () => {
     await sink.waitFor(2);
     expect(sink.messages[1]!.parsed.subject).toBe('Welcome to Allycaral');
   });
+
+  it('warns at start-up, naming PUBLIC_URL, when PUBLIC_URL is plain http on a real host, and not for localhost', async () => {
+    const warnings = (output: string) =>
+      output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; event: string; message?: string })
+        .filter((l) => l.level === 'warn');
+    server = await startServer({ env: { PUBLIC_URL: 'http://news.example.com' } });
+    await server.stop('SIGTERM');
+    const [warning, ...others] = warnings(server.output());
+    expect(others).toEqual([]);
+    expect(warning).toMatchObject({ event: 'config.public_url_insecure', public_url: 'http://news.example.com' });
+    expect(warning!.message).toContain('PUBLIC_URL');
+    expect(warning!.message).toContain('RFC 8058');
+
+    server = await startServer({ dataDir: server.dataDir, env: { PUBLIC_URL: 'http://localhost:8080' } });
+    await server.stop('SIGTERM');
+    expect(warnings(server.output())).toEqual([]);
+  });
 });

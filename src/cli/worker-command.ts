@@ -1,4 +1,5 @@
 import { stopOnSignals } from '../node-server.js';
+import { warnIfInsecurePublicUrl } from '../public-url-check.js';
 import { startWorker } from '../runtime.js';
 import type { Command } from './command.js';
 
@@ -11,6 +12,7 @@ export const workerCommand: Command = {
     const deps = await ctx.deps();
     const worker = startWorker(deps);
     ctx.logger.info('worker.started', { database: ctx.config.databaseUrl, mail: ctx.config.smtpUrl ? 'smtp' : 'outbox' });
+    warnIfInsecurePublicUrl(ctx.config, ctx.logger);
     stopOnSignals(async () => {
       await worker.stop();
       await deps.mailer.close();

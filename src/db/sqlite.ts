@@ -1,13 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './database.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 
 /** Opens (creating if needed) a SQLite database tuned for one writer and many readers. */
 export function openSqlite(path: string): Kysely<Database> {
   const file = path.startsWith('file:') ? new URL(path).pathname : path;
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // WAL + NORMAL stays durable across process crashes; only an OS crash can drop the last commits.
@@ -18,7 +19,17 @@ export function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/**
+ * The database holds every reader's address and consent record, so only the owner may read it.
+ * SQLite gives the -wal and -shm files the mode of the database file, so creating that file
+ * 0600 before SQLite opens it covers all three. An existing file keeps the mode its operator chose.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
 }
 
 const STATEMENT_CACHE_SIZE = 500;

@@ -9,14 +9,15 @@ import { assertSlugFree, explicitSlug, freeSlugFor, slugTaken } from './unique-s
 /**
  * Creates a draft, or a scheduled post when `scheduled_at` is given. The slug comes from the title
  * (made unique with -2, -3, ...) unless the editor chose one, which must then be free (409).
+ * The body is rendered before anything is written: a body that cannot be rendered saves nothing.
  */
-export async function createPost(deps: Pick<Deps, 'db' | 'clock'>, input: CreatePostInput): Promise<Post> {
+export async function createPost(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, input: CreatePostInput): Promise<Post> {
   const now = deps.clock.now();
   const scheduledAt = input.scheduled_at ? scheduleTime(input.scheduled_at, now) : null;
   const chosenSlug = input.slug === undefined ? undefined : explicitSlug(input.slug);
   const values = {
     title: input.title,
-    ...bodyColumns(input.body),
+    ...(await bodyColumns(deps, input.body)),
     ...optionalColumns(input),
     status: scheduledAt ? ('scheduled' as const) : ('draft' as const),
     scheduled_at: scheduledAt,

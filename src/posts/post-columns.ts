@@ -1,16 +1,16 @@
 import type { Updateable } from 'kysely';
 import { iso } from '../clock.js';
 import type { PostsTable } from '../db/database.js';
+import type { Deps } from '../deps.js';
 import { Unprocessable } from '../errors.js';
 import type { UpdatePostInput } from './post-input.js';
-import { renderMarkdown } from './render-markdown.js';
 import { summarize } from './summary.js';
 
 export type PostChanges = Updateable<PostsTable>;
 
 /** The Markdown, the sanitised HTML and the plain-text summary made from it change together. */
-export function bodyColumns(markdown: string) {
-  const html = renderMarkdown(markdown);
+export async function bodyColumns(deps: Pick<Deps, 'markdown'>, markdown: string) {
+  const html = await deps.markdown(markdown);
   return { body_markdown: markdown, body_html: html, summary: summarize(html) };
 }
 

@@ -15,13 +15,13 @@ import { assertSlugFree, explicitSlug, slugTaken } from './unique-slug.js';
  * reschedules a draft or scheduled post, and `null` takes a scheduled post back to draft.
  * The title never renames the slug: the slug is settled when the post is created.
  */
-export async function updatePost(deps: Pick<Deps, 'db' | 'clock'>, id: number, input: UpdatePostInput): Promise<Post> {
+export async function updatePost(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, id: number, input: UpdatePostInput): Promise<Post> {
   const now = deps.clock.now();
   const slug = input.slug === undefined ? undefined : explicitSlug(input.slug);
   const schedule = input.scheduled_at === undefined ? undefined : input.scheduled_at === null ? null : scheduleTime(input.scheduled_at, now);
   const changes: PostChanges = {
     ...(input.title === undefined ? {} : { title: input.title }),
-    ...(input.body === undefined ? {} : bodyColumns(input.body)),
+    ...(input.body === undefined ? {} : await bodyColumns(deps, input.body)),
     ...optionalColumns(input),
     ...(slug === undefined ? {} : { slug }),
   };

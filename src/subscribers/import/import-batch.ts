@@ -27,8 +27,8 @@ export async function applyImportBatch(db: Db, rows: ImportRow[], options: { dou
     try {
       return await db.transaction().execute((trx) => applyOnce(trx, rows, options));
     } catch (error) {
-      // SQLite refuses at once (no busy wait) to turn a read into a write transaction when another
-      // process wrote meanwhile: back off for about one batch's time and read again.
+      // Transactions begin IMMEDIATE on SQLite, so BUSY means another writer held the lock past
+      // busy_timeout: back off for about one batch's time and try again.
       const busy = /^SQLITE_BUSY/.test((error as { code?: string }).code ?? '');
       if (attempt >= MAX_ATTEMPTS || !(error instanceof ImportRace || busy)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
