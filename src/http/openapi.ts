@@ -35,13 +35,17 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Body too large',
   422: 'Valid input that cannot be processed',
-  429: 'Too many requests',
+  429: 'Too many requests (see Retry-After)',
 };
 
-/** The error responses a route can give, for its OpenAPI description. */
+/**
+ * The error responses a route can give, for its OpenAPI description. Wherever a wrong API key
+ * answers 401, too many of them from one address answer 429 (src/http/admin-auth.ts).
+ */
 export function errorResponses(...statuses: Array<keyof typeof DESCRIPTIONS>) {
+  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses;
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: DESCRIPTIONS[s]!, content: { 'application/json': { schema: ErrorSchema } } }]),
+    all.map((s) => [s, { description: DESCRIPTIONS[s]!, content: { 'application/json': { schema: ErrorSchema } } }]),
   ) as Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
 }
 
