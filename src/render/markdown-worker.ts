@@ -45,7 +45,9 @@ interface Job {
  */
 export function createMarkdownWorker(options: MarkdownWorkerOptions = {}): MarkdownRenderer {
   const deadlineMs = options.deadlineMs ?? 5000;
-  const idleMs = options.idleMs ?? 10_000;
+  // Short: a live worker is a second V8 heap (~25 MB resident), and editors save seconds apart,
+  // so it should be gone before the send a publish starts reaches its peak.
+  const idleMs = options.idleMs ?? 1000;
   const workerData = workerModules();
   const queue: Job[] = [];
   let worker: Worker | undefined;
