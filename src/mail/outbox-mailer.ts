@@ -14,10 +14,11 @@ export function createOutboxMailer(dir: string, logger: Logger): Mailer {
   let counter = 0;
   let ready: Promise<unknown> | undefined;
   const write = async (message: Buffer | string) => {
-    ready ??= mkdir(dir, { recursive: true });
+    // Every message names a reader: only the owner may read them, as with the database.
+    ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
     await ready;
     const file = join(dir, `${Date.now()}-${process.pid}-${++counter}.eml`);
-    await writeFile(file, message);
+    await writeFile(file, message, { mode: 0o600 });
     return file;
   };
   return {

@@ -52,7 +52,7 @@ const MAX_REPORTED = 1000;
  */
 export async function importSubscribers(deps: ImportDeps, source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
   const dir = join(deps.config.dataDir, 'tmp');
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const temporary: string[] = [];
   const tempFile = (suffix: string) => {
     const path = join(dir, `import-${randomUUID()}.${suffix}`);
