@@ -241,6 +241,26 @@ describe('test sends', () => {
     expect((await adminApi(t.app, 'POST', '/api/admin/posts/999/test', { to: 'editor@example.com' })).status).toBe(404);
     expect(t.smtp.messages).toHaveLength(1);
   });
+
+  it('is built like a reader\'s copy: the same headers and the same body, but for the subject and personal values', async () => {
+    await setup();
+    await t.deps.db.insertInto('subscribers').values({ email: 'editor@example.com', email_normalized: 'editor@example.com', name: null, status: 'active', source: 'test', created_at: 'now', updated_at: 'now', confirmed_at: 'now' }).execute();
+    const created = await adminApi(t.app, 'POST', '/api/admin/posts', { title: 'Same bytes', body: 'See [the archive](/posts).', excerpt: 'A preview' });
+    // Published first, so that both copies carry the same byline date.
+    expect((await adminApi(t.app, 'POST', `/api/admin/posts/${created.body.id}/publish`, {})).status).toBe(202);
+    await t.drain();
+    const [mailing] = await t.smtp.waitFor(1);
+    expect((await adminApi(t.app, 'POST', `/api/admin/posts/${created.body.id}/test`, { to: 'editor@example.com' })).status).toBe(200);
+    const [, test] = await t.smtp.waitFor(2);
+    expect(test!.parsed.subject).toBe('[Test] Same bytes');
+    const headerNames = (raw: string) => raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n').filter((l) => /^\S/.test(l)).map((l) => l.slice(0, l.indexOf(':'))).sort();
+    expect(headerNames(test!.raw)).toEqual(headerNames(mailing!.raw));
+    expect(test!.header('List-Id')).toBe(mailing!.header('List-Id'));
+    expect(test!.parsed.messageId).toMatch(/^<test-[0-9a-f-]{36}\.[0-9a-f]{24}@example\.com>$/);
+    // Only the subject, the personal links and the reader's values differ.
+    const neutral = (html: string) => html.replace(/\[Test\] /g, '').replace(/https:\/\/news\.example\.com\/(unsubscribe|preferences)\/[^"\s]+|https:\/\/news\.example\.com\/subscribe/g, 'LINK');
+    expect(neutral(test!.parsed.html as string)).toBe(neutral(mailing!.parsed.html as string));
+  });
 });
 
 describe('suppressions', () => {

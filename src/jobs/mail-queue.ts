@@ -7,7 +7,7 @@ import { afterFailure } from '../mail/failure-policy.js';
 import { toMailError } from '../mail/mailer.js';
 import { loadInstallId, transactionalMessageId } from '../mail/message-id.js';
 import { asText, escapeHtml, fillKnownPlaceholders, fillPlaceholders, splitPlaceholders } from '../render/placeholders.js';
-import { createMimeTemplate, type MimeTemplate } from '../sending/mime-template.js';
+import { createMimeTemplate, type MimeTemplate } from '../mail/mime-template.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';

@@ -1,27 +1,9 @@
-/** One message as the domain sees it; transports turn it into MIME. */
-export interface OutgoingMail {
-  from: { name: string; address: string };
-  to: { name?: string; address: string };
-  replyTo?: string;
-  subject: string;
-  html: string;
-  text: string;
-  /** Extra headers (List-Unsubscribe and friends). Values are never allowed to contain CR/LF. */
-  headers?: Record<string, string>;
-  messageId?: string;
-}
-
-export interface SentMail {
-  messageId: string;
-}
-
-/** The only way mail leaves the process. Two transports: SMTP (nodemailer) and the outbox. */
+/**
+ * The only way mail leaves the process: a complete message, already MIME-encoded by the one
+ * message builder (src/mail/mime-template.ts), handed over for one envelope. DKIM, when
+ * configured, is applied by the transport. Two transports: SMTP (nodemailer) and the outbox.
+ */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<SentMail>;
-  /**
-   * Sends a complete message that is already MIME-encoded (the mailing fast path, see
-   * src/sending/mime-template.ts). DKIM, when configured, is applied by the transport.
-   */
   sendRaw(envelope: { from: string; to: string }, raw: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,11 +46,4 @@ export class MailError extends Error {
 export function toMailError(error: unknown): MailError {
   if (error instanceof MailError) return error;
   return new MailError(error instanceof Error ? error.message : String(error), 'transient');
-}
-
-export function assertHeaderSafe(mail: OutgoingMail): void {
-  const values = [mail.subject, mail.from.name, mail.from.address, mail.to.address, mail.to.name ?? '', mail.replyTo ?? ''];
-  for (const value of [...values, ...Object.values(mail.headers ?? {})]) {
-    if (/[\r\n]/.test(value)) throw new MailError('Header value contains a line break', 'message');
-  }
 }

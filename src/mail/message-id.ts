@@ -31,3 +31,8 @@ export function mailingMessageIdSql(scope: MessageIdScope, sendId: number): RawB
 export function transactionalMessageId(scope: MessageIdScope, kind: MailKind, jobId: number): string {
   return `<${kind}-${jobId}.${scope.installId}@${scope.domain}>`;
 }
+
+/** `<test-random.install@domain>` for an editor's test copy, which belongs to no send. */
+export function testMessageId(scope: MessageIdScope): string {
+  return `<test-${crypto.randomUUID()}.${scope.installId}@${scope.domain}>`;
+}

@@ -1,19 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Logger } from '../log.js';
-import { assertHeaderSafe, type Mailer, type OutgoingMail } from './mailer.js';
-import { buildMessage } from './nodemailer-message.js';
+import type { Mailer } from './mailer.js';
 
 /**
  * The default transport when no SMTP_URL is set: each message becomes a `.eml` file under
  * DATA_DIR/outbox, so the whole product runs and can be inspected with no mail server.
  */
 export function createOutboxMailer(dir: string, logger: Logger): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   let counter = 0;
   let ready: Promise<unknown> | undefined;
-  const write = async (message: Buffer | string) => {
+  const write = async (message: string) => {
     // Every message names a reader: only the owner may read them, as with the database.
     ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
     await ready;
@@ -22,14 +19,6 @@ export function createOutboxMailer(dir: string, logger: Logger): Mailer {
     return file;
   };
   return {
-    async send(mail: OutgoingMail) {
-      assertHeaderSafe(mail);
-      const { envelope, raw, messageId } = await buildMessage(mail);
-      const info = await transport.sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
-      const file = await write(info.message as Buffer);
-      logger.info('mail.outbox', { to: mail.to.address, subject: mail.subject, file });
-      return { messageId };
-    },
     async sendRaw(envelope, raw) {
       const file = await write(raw);
       logger.info('mail.outbox', { to: envelope.to, file });

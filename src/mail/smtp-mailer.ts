@@ -4,8 +4,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Logger } from '../log.js';
 import { classifySmtpFailure } from './failure-policy.js';
-import { assertHeaderSafe, type Mailer, type OutgoingMail } from './mailer.js';
-import { buildMessage } from './nodemailer-message.js';
+import type { Mailer } from './mailer.js';
 import { dkimPlugin } from './smtp-dkim.js';
 
 export interface DkimOptions {
@@ -63,12 +62,6 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
     }
   };
   return {
-    async send(mail: OutgoingMail) {
-      assertHeaderSafe(mail);
-      const { envelope, raw, messageId } = await buildMessage(mail);
-      await sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
-      return { messageId };
-    },
     async sendRaw(envelope, raw) {
       await sendMail({ envelope, raw, disableFileAccess: true, disableUrlAccess: true });
     },

@@ -6,7 +6,7 @@ import { asText, escapeHtml, fillKnownPlaceholders, protectBraces, splitPlacehol
 import { mailBody } from '../render/mail-body.js';
 import type { Renderer } from '../render/renderer.js';
 import { getSettings, type Settings } from '../settings/settings.js';
-import { createMimeTemplate, type MimeTemplate } from './mime-template.js';
+import { createMimeTemplate, type MimeTemplate } from '../mail/mime-template.js';
 
 /** Everything the hot loop needs for one send, built once per send per process. */
 export interface PreparedSend {
@@ -63,6 +63,36 @@ export async function renderPostMail(renderer: Renderer, settings: Settings, pos
   };
 }
 
+export interface MailingTemplateInput {
+  from: { name: string; address: string };
+  replyTo: string | null;
+  subject: string;
+  /** The publication's name, for List-Id. */
+  publication: string;
+  feedbackId?: string;
+  /** Rendered content whose only placeholders are the per-reader ones. */
+  html: string;
+  text: string;
+}
+
+/**
+ * The MIME template of a post mailing: what every reader of a send gets, and what the editor's
+ * test copy is built from, so the test shows the very headers and bytes readers will receive.
+ */
+export function createMailingTemplate(input: MailingTemplateInput): MimeTemplate {
+  const mailDomain = mailDomainOf(input.from.address);
+  return createMimeTemplate({
+    from: input.from,
+    replyTo: input.replyTo,
+    subject: input.subject,
+    listId: `"${input.publication.replace(/["\\]/g, '')}" <newsletter.${mailDomain}>`,
+    ...(input.feedbackId ? { feedbackId: input.feedbackId } : {}),
+    html: splitPlaceholders(input.html),
+    text: splitPlaceholders(input.text),
+    headers: { 'List-Unsubscribe-Post': ONE_CLICK },
+  });
+}
+
 /**
  * Loads a send, rendering its content on first use and storing it on the send (the record of
  * what was mailed; a restarted worker reuses it instead of rendering a possibly edited post).
@@ -82,22 +112,22 @@ export async function prepareSend(deps: Pick<Deps, 'db' | 'clock' | 'config' | '
     await db.updateTable('sends').set({ html, text, updated_at: iso(deps.clock.now()) }).where('id', '=', sendId).execute();
   }
 
-  const mailDomain = mailDomainOf(send.from_address);
-  const mime = await buildOrThrow('build the message headers', async () => createMimeTemplate({
-    from: { name: send.from_name, address: send.from_address },
-    replyTo: send.reply_to,
-    subject: send.subject,
-    listId: `"${settings.name.replace(/["\\]/g, '')}" <newsletter.${mailDomain}>`,
-    ...(deps.config.feedbackId ? { feedbackId: `${send.id}:${send.post_id}:newsletter:${deps.config.feedbackId}` } : {}),
-    html: splitPlaceholders(html),
-    text: splitPlaceholders(text),
-    headers: { 'List-Unsubscribe-Post': ONE_CLICK },
-  }));
+  const mime = await buildOrThrow('build the message headers', async () =>
+    createMailingTemplate({
+      from: { name: send.from_name, address: send.from_address },
+      replyTo: send.reply_to,
+      subject: send.subject,
+      publication: settings.name,
+      ...(deps.config.feedbackId ? { feedbackId: `${send.id}:${send.post_id}:newsletter:${deps.config.feedbackId}` } : {}),
+      html,
+      text,
+    }),
+  );
   return {
     id: send.id,
     mime,
     envelopeFrom: send.from_address,
-    messageIds: { installId: await loadInstallId(db), domain: mailDomain },
+    messageIds: { installId: await loadInstallId(db), domain: mailDomainOf(send.from_address) },
     publicUrl: settings.public_url,
     unsubscribeMailto: deps.config.unsubscribeMailto,
   };

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { encodeWords } from 'nodemailer/lib/mime-funcs';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
-import { headerField as header } from '../mail/header-field.js';
-import { formatMailbox } from '../mail/mailbox.js';
+import { headerField as header } from './header-field.js';
+import { formatMailbox } from './mailbox.js';
 import { escapeHtml, type Placeheld } from '../render/placeholders.js';
 
 export interface MimeTemplateInput {
