@@ -1,3 +1,5 @@
+import { nextTurn } from '../next-turn.js';
+
 /**
  * Hands out event-loop turns one at a time: each caller resumes in a turn of its own, after the
  * I/O that arrived meanwhile (HTTP requests) has been handled. Background work that is CPU-heavy
@@ -6,5 +8,5 @@
  */
 export function createTurnstile(): () => Promise<void> {
   let last: Promise<void> = Promise.resolve();
-  return () => (last = last.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
+  return () => (last = last.then(nextTurn));
 }
