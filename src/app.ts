@@ -16,8 +16,6 @@ import { statsRoutes } from './http/routes/stats-routes.js';
 import { subscriberRoutes } from './http/routes/subscriber-routes.js';
 import { suppressionRoutes } from './http/routes/suppression-routes.js';
 import { webhookRoutes } from './http/routes/webhook-routes.js';
-// Node reads Swagger UI from node_modules; a Workers entry would pass bundled files instead.
-import { nodeSwaggerUiAssets } from './http/swagger-ui-node.js';
 
 export interface HttpOptions {
   /** The socket's peer address (Node); without it, rate limits key on proxy headers or nothing. */
@@ -41,7 +39,7 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
   app.route('/', statsRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', archiveRoutes(deps));
-  app.route('/', docsRoutes(app, nodeSwaggerUiAssets()));
+  app.route('/', docsRoutes(app, deps.docsAssets));
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

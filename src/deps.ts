@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { GroupCommit } from './db/group-commit.js';
+import type { DocsAssets } from './http/docs-assets.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import type { MarkdownRenderer } from './posts/markdown-renderer.js';
@@ -18,6 +19,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   renderer: Renderer;
+  /** Swagger UI's files for /docs: read from node_modules on Node, bundled on Workers. */
+  docsAssets: DocsAssets;
   /** Post bodies to HTML, bounded in time (a worker thread on Node). */
   markdown: MarkdownRenderer;
   tokens: Tokens;

@@ -5,6 +5,7 @@ import { createGroupCommit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
+import { nodeSwaggerUiAssets } from './http/swagger-ui-node.js';
 import { workerTasks } from './jobs/tasks.js';
 import { startWorkerLoop, type WorkerLoop } from './jobs/worker-loop.js';
 import type { Logger } from './log.js';
@@ -37,6 +38,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     logger,
     renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR, createMjmlWorkerCompiler()),
     markdown: overrides.markdown ?? createMarkdownWorker(),
+    docsAssets: overrides.docsAssets ?? nodeSwaggerUiAssets(),
     tokens: overrides.tokens ?? createTokens(config.secret, config.secretPrevious),
     wakeWorker: () => {},
     fetch: overrides.fetch ?? fetch,
