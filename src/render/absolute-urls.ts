@@ -1,4 +1,4 @@
-import { rewriteHtml } from './rewrite-html.js';
+import { rewriteHtml, type ElementRewrite } from './rewrite-html.js';
 
 /** One URL made absolute against `base`; what cannot be parsed is left as written. */
 function absolute(url: string, base: string): string {
@@ -38,12 +38,17 @@ function absoluteSrcset(srcset: string, base: string): string {
   return candidates.join(', ');
 }
 
-const withAbsolute = (names: readonly string[], base: string) => (tagName: string, attribs: Record<string, string>) => {
+const withAbsolute = (names: readonly string[], base: string): ElementRewrite => (tagName, attribs) => {
   const out = { ...attribs };
   for (const name of names) if (out[name] !== undefined) out[name] = absolute(out[name], base);
   if (out.srcset !== undefined) out.srcset = absoluteSrcset(out.srcset, base);
   return { tagName, attribs: out };
 };
+
+/** The element rewrites that make URLs absolute against `baseUrl`, for a pass that also does others. */
+export function absoluteUrlRewrites(baseUrl: string): Record<'a' | 'img' | 'source', ElementRewrite> {
+  return { a: withAbsolute(['href'], baseUrl), img: withAbsolute(['src'], baseUrl), source: withAbsolute(['src'], baseUrl) };
+}
 
 /**
  * Makes the links and images of a post's HTML absolute, for places that show it away from the
@@ -53,9 +58,5 @@ const withAbsolute = (names: readonly string[], base: string) => (tagName: strin
  * that part of the post. Absolute URLs and `mailto:` links stay as they are.
  */
 export function absoluteUrls(html: string, baseUrl: string): string {
-  return rewriteHtml(html, {
-    a: withAbsolute(['href'], baseUrl),
-    img: withAbsolute(['src'], baseUrl),
-    source: withAbsolute(['src'], baseUrl),
-  });
+  return rewriteHtml(html, absoluteUrlRewrites(baseUrl));
 }

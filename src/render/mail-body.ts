@@ -1,4 +1,4 @@
-import { absoluteUrls } from './absolute-urls.js';
+import { absoluteUrlRewrites } from './absolute-urls.js';
 import { rewriteHtml, type ElementRewrite } from './rewrite-html.js';
 
 /**
@@ -38,11 +38,16 @@ const cell: ElementRewrite = (tagName, attribs) => ({ tagName, attribs: { ...att
 /**
  * A post body (sanitised HTML) made ready for mail: links and images absolute against the
  * post's page, images that fit the column, tables with padded cells, long code lines wrapped,
- * headings under the title. Runs once per mailing, not per reader.
+ * headings under the title. Runs once per mailing, not per reader, in one parse of the body.
  */
 export function mailBody(html: string, postUrl: string): string {
-  return rewriteHtml(absoluteUrls(html, postUrl), {
-    img: fitImage,
+  const urls = absoluteUrlRewrites(postUrl);
+  return rewriteHtml(html, {
+    ...urls,
+    img: (tagName, attribs) => {
+      const absolute = urls.img(tagName, attribs);
+      return fitImage(absolute.tagName, absolute.attribs);
+    },
     h1: demote(1),
     h2: demote(2),
     h3: demote(3),
