@@ -9,6 +9,7 @@ import { createNodeDeps } from '../src/runtime.js';
 import { adminApi, ADMIN_ENV, ADMIN_KEY } from './helpers/posts-fixtures.js';
 import { createTestContext, json, manualClock, type TestContext } from './helpers/test-app.js';
 import { runCli } from './helpers/server-process.js';
+import { withTestDatabase } from './helpers/test-database.js';
 
 let t: TestContext | undefined;
 afterEach(async () => {
@@ -176,7 +177,7 @@ describe('broadsheet keys (CLI)', () => {
       const key = created.stdout.match(/^bs_\S+$/m)?.[0];
       expect(key).toBeDefined();
 
-      const deps = await createNodeDeps(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), silentLogger);
+      const deps = await createNodeDeps(loadConfig(withTestDatabase({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' })), silentLogger);
       const app = createApp(deps);
       try {
         expect((await app.request('/api/admin/posts', { headers: bearer(key!) })).status).toBe(200);

@@ -11,6 +11,7 @@ import { startSend } from '../src/sending/start-send.js';
 import { seedActiveReaders } from './helpers/sending-fixtures.js';
 import { spawnEntry } from './helpers/server-process.js';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp-sink.js';
+import { withTestDatabase } from './helpers/test-database.js';
 
 const dirs: string[] = [];
 let smtp: SmtpSink | undefined;
@@ -61,7 +62,7 @@ describe('broadsheet worker and broadsheet sends', () => {
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, MAIL_FROM: 'newsletter@example.com', WORKER_POLL_MS: '50' };
     // Publish with no worker running, as an API-only process would.
-    const deps = await createNodeDeps(loadConfig(env), silentLogger);
+    const deps = await createNodeDeps(loadConfig(withTestDatabase(env)), silentLogger);
     await seedActiveReaders(deps, 12);
     const now = new Date().toISOString();
     const post = await deps.db
@@ -94,7 +95,7 @@ describe('broadsheet sends ID on a send the worker stopped', () => {
     smtp = await startSmtpSink({ onRecipient: () => ({ code: 554, message: '5.7.1 Relay access denied' }) });
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, SMTP_URL: smtp.url, MAIL_FROM: 'newsletter@example.com' };
-    const deps = await createNodeDeps(loadConfig(env), silentLogger);
+    const deps = await createNodeDeps(loadConfig(withTestDatabase(env)), silentLogger);
     await seedActiveReaders(deps, 30);
     const now = new Date().toISOString();
     const post = await deps.db

@@ -8,6 +8,7 @@ import { createNodeDeps } from '../src/runtime.js';
 import { ADMIN, ADMIN_ENV } from './helpers/posts-fixtures.js';
 import { seedActiveReaders } from './helpers/sending-fixtures.js';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { withTestDatabase } from './helpers/test-database.js';
 
 const READERS = 100_000;
 let server: ServerProcess | undefined;
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 it('while a large CSV export streams, the server keeps answering: /health comes back before the export ends', async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'broadsheet-export-'));
-  const deps = await createNodeDeps(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), silentLogger);
+  const deps = await createNodeDeps(loadConfig(withTestDatabase({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' })), silentLogger);
   await deps.db.transaction().execute((trx) => seedActiveReaders({ db: trx }, READERS));
   await deps.db.destroy();
   // A server in its own process, read by a client that keeps up: the socket never pushes back,

@@ -16,7 +16,7 @@ function broadsheet(...args: string[]): Promise<{ code: number | null; stdout: s
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'broadsheet.js'), ...args], {
       cwd: t.dataDir,
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: t.dataDir, SECRET: t.config.secret, LOG_LEVEL: 'silent' },
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: t.dataDir, DATABASE_URL: t.config.databaseUrl, SECRET: t.config.secret, LOG_LEVEL: 'silent' },
     });
     let stdout = '';
     let stderr = '';

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refuseInserts } from './helpers/refuse-writes.js';
 import { ADMIN, adminApi, ADMIN_ENV, postInput, publishedPost } from './helpers/posts-fixtures.js';
 import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
 
@@ -302,7 +302,7 @@ describe('POST /api/admin/posts/:id/publish', () => {
   it('rolls back when the mailing cannot start: the call fails and the post stays as it was', async () => {
     const post = (await create({ title: 'Wants mailing' })).body;
     // The database itself refuses to record a mailing: a real failure, inside the real transaction.
-    await sql`CREATE TRIGGER no_sends BEFORE INSERT ON sends BEGIN SELECT RAISE(ABORT, 'sends are refused'); END`.execute(t.deps.db);
+    const allowSends = await refuseInserts(t.deps.db, 'sends', 'sends are refused');
     const res = await api('POST', `/api/admin/posts/${post.id}/publish`, { send: true });
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('internal');

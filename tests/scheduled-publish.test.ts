@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refuseInserts } from './helpers/refuse-writes.js';
 import { adminApi, ADMIN_ENV, postInput } from './helpers/posts-fixtures.js';
 import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
 
@@ -115,7 +115,7 @@ describe('scheduled publishing', () => {
     const post = await draft('Stuck');
     await api('POST', `/api/admin/posts/${post.id}/publish`, { scheduled_at: '2026-11-24T10:00:00Z' });
     // The database refuses to record a mailing: a real failure inside the worker's transaction.
-    await sql`CREATE TRIGGER no_sends BEFORE INSERT ON sends BEGIN SELECT RAISE(ABORT, 'sends are refused'); END`.execute(t.deps.db);
+    const allowSends = await refuseInserts(t.deps.db, 'sends', 'sends are refused');
     clock.set(new Date('2026-11-24T10:00:00Z'));
     await t.drain();
     const stuck = await status(post.id);
@@ -127,7 +127,7 @@ describe('scheduled publishing', () => {
     expect(retryAt).toBeGreaterThan(clock.now().getTime());
 
     // Not retried before its time, even though the cause is gone.
-    await sql`DROP TRIGGER no_sends`.execute(t.deps.db);
+    await allowSends();
     await t.drain();
     expect((await status(post.id)).status).toBe('scheduled');
     clock.set(new Date(retryAt));
@@ -139,7 +139,7 @@ describe('scheduled publishing', () => {
   it('lets the editor end the wait by publishing on the web only', async () => {
     const post = await draft('Web instead');
     await api('POST', `/api/admin/posts/${post.id}/publish`, { scheduled_at: '2026-11-24T10:00:00Z' });
-    await sql`CREATE TRIGGER no_sends BEFORE INSERT ON sends BEGIN SELECT RAISE(ABORT, 'sends are refused'); END`.execute(t.deps.db);
+    const allowSends = await refuseInserts(t.deps.db, 'sends', 'sends are refused');
     clock.set(new Date('2026-11-24T10:00:00Z'));
     await t.drain();
     const res = await api('POST', `/api/admin/posts/${post.id}/publish`, { send: false });

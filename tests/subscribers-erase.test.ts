@@ -17,9 +17,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Every text cell of every table, so erasure is checked where data could hide, today and later. */
 async function everyCell(): Promise<string> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(t.deps.db);
+  // Kysely's introspection lists the tables of the schema in use on either database.
+  const tables = await t.deps.db.introspection.getTables();
   const cells: string[] = [];
-  for (const { name } of tables.rows) {
+  for (const { name } of tables) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(t.deps.db);
     for (const row of rows.rows) cells.push(...Object.values(row).map((v) => String(v)));
   }

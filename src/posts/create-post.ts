@@ -1,6 +1,6 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import { isUniqueViolation } from './constraint-errors.js';
+import { isUniqueViolation } from '../db/dialect.js';
 import { bodyColumns, optionalColumns, scheduleTime } from './post-columns.js';
 import type { CreatePostInput } from './post-input.js';
 import { toPost, type Post } from './post.js';

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { Conflict, NotFound } from '../errors.js';
-import { isForeignKeyViolation } from './constraint-errors.js';
+import { isForeignKeyViolation } from '../db/dialect.js';
 
 /**
  * Deletes a post of any status; a published one leaves the web archive and the feed. A post that

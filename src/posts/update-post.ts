@@ -2,7 +2,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict, NotFound } from '../errors.js';
 import { getPost } from './get-post.js';
-import { isUniqueViolation } from './constraint-errors.js';
+import { isUniqueViolation } from '../db/dialect.js';
 import { bodyColumns, CLEAR_PUBLISH_FAILURE, optionalColumns, scheduleTime, type PostChanges } from './post-columns.js';
 import type { UpdatePostInput } from './post-input.js';
 import { toPost, type Post } from './post.js';

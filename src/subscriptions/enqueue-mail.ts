@@ -1,5 +1,6 @@
 import { addMs, iso } from '../clock.js';
 import type { Db, MailKind } from '../db/database.js';
+import { lockSubscriber } from '../db/dialect.js';
 
 /** Queues one transactional mail; the worker renders and sends it. Call inside the caller's transaction. */
 export async function enqueueMail(db: Db, kind: MailKind, subscriberId: number, now: string): Promise<void> {
@@ -20,12 +21,14 @@ const DAY_MS = 86_400_000;
  * CONFIRM_MAIL_INTERVAL_MS — counting only those queued after the reader last unsubscribed, as
  * the earlier ones can no longer confirm — and never more than `perDay` in 24 hours. One
  * conditional INSERT … SELECT, so requests racing each other cannot both pass the check
- * (SQLite and D1 run write statements one at a time). Returns whether one was queued.
+ * (SQLite and D1 run write statements one at a time; on PostgreSQL the reader's row is locked
+ * first, so call it inside a transaction there). Returns whether one was queued.
  */
 export async function enqueueConfirmation(db: Db, subscriberId: number, now: Date, perDay: number): Promise<boolean> {
   const at = iso(now);
   const windowStart = iso(addMs(now, -CONFIRM_MAIL_INTERVAL_MS));
   const dayStart = iso(addMs(now, -DAY_MS));
+  await lockSubscriber(db, subscriberId);
   const inserted = await db
     .insertInto('mail_queue')
     .columns(['kind', 'subscriber_id', 'next_attempt_at', 'created_at'])

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDatabaseEnv } from './test-database.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // What `npm start` runs: one Node process with tsx's loader. (The tsx CLI would put a relay
@@ -48,7 +49,8 @@ export interface Finished extends Exit {
  */
 export function spawnEntry(file: string, args: readonly string[], env: Record<string, string>, timeoutMs = 30_000): { child: ChildProcess; result: Promise<Finished> } {
   const [node, ...flags] = NODE_TS;
-  const child = spawn(node, [...flags, file, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, detached: true });
+  const childEnv = { PATH: process.env.PATH ?? '', ...env, ...testDatabaseEnv(env) };
+  const child = spawn(node, [...flags, file, ...args], { cwd: ROOT, env: childEnv, detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c));
@@ -114,6 +116,7 @@ export async function startServer(
     MAIL_FROM: 'newsletter@example.com',
     ...options.env,
   };
+  Object.assign(env, testDatabaseEnv(env));
   const [node, ...args] = options.command ?? [...NODE_TS, 'src/server.ts'];
   const child = spawn(node!, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';

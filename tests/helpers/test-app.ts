@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/log.js';
 import { createRenderer } from '../../src/render/renderer.js';
 import { TEMPLATES_DIR } from '../../src/paths.js';
 import { createNodeDeps, startWorker } from '../../src/runtime.js';
+import { testDatabaseEnv } from './test-database.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 
 /** A clock tests can move by hand. */
@@ -48,7 +49,7 @@ export async function createTestContext(
 ): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'broadsheet-test-'));
   const smtp = await startSmtpSink(options.smtp);
-  const config = loadConfig({
+  const env: Record<string, string> = {
     DATA_DIR: dataDir,
     PUBLIC_URL: 'https://news.example.com',
     SMTP_URL: smtp.url,
@@ -61,7 +62,8 @@ export async function createTestContext(
     WORKER_POLL_MS: '20',
     LOG_LEVEL: 'silent',
     ...options.env,
-  });
+  };
+  const config = loadConfig({ ...env, ...testDatabaseEnv(env) });
   // MJML compiles in-process here: a worker thread per test context would load MJML each time.
   // The server-process tests run the worker-thread compiler that production uses.
   const renderer = createRenderer(TEMPLATES_DIR);

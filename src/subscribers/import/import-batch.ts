@@ -1,3 +1,4 @@
+import { isBusy, isUniqueViolation } from '../../db/dialect.js';
 import type { Db } from '../../db/database.js';
 import { suppressedAmong } from '../../suppressions/is-suppressed.js';
 import { addTags, tagsOf } from '../tags.js';
@@ -28,9 +29,9 @@ export async function applyImportBatch(db: Db, rows: ImportRow[], options: { dou
       return await db.transaction().execute((trx) => applyOnce(trx, rows, options));
     } catch (error) {
       // Transactions begin IMMEDIATE on SQLite, so BUSY means another writer held the lock past
-      // busy_timeout: back off for about one batch's time and try again.
-      const busy = /^SQLITE_BUSY/.test((error as { code?: string }).code ?? '');
-      if (attempt >= MAX_ATTEMPTS || !(error instanceof ImportRace || busy)) throw error;
+      // busy_timeout; on PostgreSQL a deadlock or serialization failure. Either way: back off for
+      // about one batch's time and try again.
+      if (attempt >= MAX_ATTEMPTS || !(error instanceof ImportRace || isBusy(error) || isUniqueViolation(error))) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
     }
   }

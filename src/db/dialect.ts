@@ -1,0 +1,49 @@
+import { PostgresAdapter, type Kysely } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * What differs between the databases we run on, in one place. The domain asks these questions
+ * instead of testing for a database itself. D1 answers like SQLite.
+ */
+export function dialectOf(db: Kysely<any>): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * Whether concurrent writers can interleave inside a transaction. SQLite (BEGIN IMMEDIATE) and
+ * D1 run one writer at a time, so a conditional statement sees every earlier commit; PostgreSQL
+ * under READ COMMITTED does not, and needs a row lock before a read-then-write decision.
+ */
+export const writersInterleave = (db: Kysely<any>) => dialectOf(db) === 'postgres';
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function errorMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : '';
+}
+
+// SQLite via better-sqlite3 reports codes; D1 only messages; PostgreSQL SQLSTATEs.
+export const isUniqueViolation = (error: unknown) =>
+  ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505'].includes(errorCode(error)) || errorMessage(error).includes('UNIQUE constraint failed');
+
+export const isForeignKeyViolation = (error: unknown) =>
+  ['SQLITE_CONSTRAINT_FOREIGNKEY', '23503'].includes(errorCode(error)) || errorMessage(error).includes('FOREIGN KEY constraint failed');
+
+/** Another writer holds the lock (SQLite) or the transaction lost a race it may retry (PostgreSQL). */
+export const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(errorCode(error)) || ['40001', '40P01'].includes(errorCode(error));
+
+/**
+ * Before a read-then-write decision about one subscriber inside a transaction: on PostgreSQL,
+ * locks their row so that a concurrent transaction making the same decision waits for this one
+ * and then sees its writes (each statement under READ COMMITTED reads the latest commits).
+ * Elsewhere writers already run one at a time.
+ */
+export async function lockSubscriber(db: Kysely<any>, id: number): Promise<void> {
+  if (!writersInterleave(db)) return;
+  await db.selectFrom('subscribers').select('id').where('id', '=', id).forUpdate().execute();
+}
