@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -6,7 +7,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
 import { nodeSwaggerUiAssets } from './http/swagger-ui-node.js';
-import { workerTasks } from './jobs/tasks.js';
+import { createWorker, type Worker } from './jobs/worker.js';
+import type { WorkerOrigin } from './jobs/worker-presence.js';
 import { startWorkerLoop, type WorkerLoop } from './jobs/worker-loop.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
@@ -45,9 +47,18 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
   };
 }
 
+/** This process, as the workers table shows it. */
+export const nodeWorkerOrigin = (): WorkerOrigin => ({ host: hostname(), pid: process.pid });
+
+/** A worker for this Node process (one pass at a time; `startWorker` loops it). */
+export const createNodeWorker = (deps: Deps): Worker => createWorker(deps, nodeWorkerOrigin());
+
 /** Starts the background worker and points `deps.wakeWorker` at it. */
 export function startWorker(deps: Deps): WorkerLoop {
-  const loop = startWorkerLoop(workerTasks(deps), { pollMs: deps.config.workerPollMs, logger: deps.logger });
+  const loop = startWorkerLoop(createNodeWorker(deps), {
+    pollMs: deps.config.workerPollMs,
+    onError: (error) => deps.logger.error('worker.heartbeat_failed', { error: error instanceof Error ? error.message : String(error) }),
+  });
   deps.wakeWorker = () => loop.wake();
   return loop;
 }

@@ -168,6 +168,7 @@ describe('/api/admin/keys', () => {
 describe('broadsheet keys (CLI)', () => {
   const cli = (dataDir: string, ...args: string[]) => runCli(['keys', ...args], { DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
+  // Five CLI processes, each starting up and migrating: more than the default 30 s on a busy machine.
   it('creates, lists and revokes keys that the HTTP API then accepts or refuses', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'broadsheet-cli-'));
     try {
@@ -205,5 +206,5 @@ describe('broadsheet keys (CLI)', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });

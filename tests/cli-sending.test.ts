@@ -5,8 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { workerTasks } from '../src/jobs/tasks.js';
-import { createNodeDeps } from '../src/runtime.js';
+import { createNodeDeps, createNodeWorker } from '../src/runtime.js';
 import { startSend } from '../src/sending/start-send.js';
 import { seedActiveReaders } from './helpers/sending-fixtures.js';
 import { spawnEntry } from './helpers/server-process.js';
@@ -104,11 +103,8 @@ describe('broadsheet sends ID on a send the worker stopped', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     const send = await startSend(deps, post.id);
-    const tasks = Object.values(workerTasks(deps));
-    for (let handled = 1; handled > 0; ) {
-      handled = 0;
-      for (const task of tasks) handled += await task();
-    }
+    const worker = createNodeWorker(deps);
+    while ((await worker.runPass()) > 0);
     await deps.mailer.close();
     await deps.db.destroy();
 

@@ -51,6 +51,8 @@ export interface MailQueueTable {
   message_id: string | null;
   created_at: Timestamp;
   sent_at: Timestamp | null;
+  /** The worker holding the lease (see WorkersTable); its claims end when its heartbeat stops. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SettingsTable {
@@ -144,6 +146,7 @@ export interface DeliveriesTable {
   last_error: string | null;
   message_id: string | null;
   sent_at: Timestamp | null;
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SubscriberTagsTable {
@@ -197,6 +200,15 @@ export interface MetaTable {
   value: string;
 }
 
+/** Running worker processes (and server processes with a worker), for liveness of their claims. */
+export interface WorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mail_queue: MailQueueTable;
@@ -210,6 +222,7 @@ export interface Database {
   bounce_events: BounceEventsTable;
   webhook_events: WebhookEventsTable;
   meta: MetaTable;
+  workers: WorkersTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,7 +1,6 @@
-import type { ExpressionBuilder } from 'kysely';
-import { addMs, iso } from '../clock.js';
+import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import type { Database, MailKind, SubscriberStatus } from '../db/database.js';
+import type { MailKind, SubscriberStatus } from '../db/database.js';
 import { listUnsubscribeValue, mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
 import { afterFailure } from '../mail/failure-policy.js';
 import { toMailError } from '../mail/mailer.js';
@@ -12,7 +11,9 @@ import { getSettings, type Settings } from '../settings/settings.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { createTurnstile } from './turnstile.js';
-import type { Task } from './worker-loop.js';
+import { claimLeased, releaseLeased } from './claims.js';
+import type { Task } from './worker.js';
+import type { WorkerPresence } from './worker-presence.js';
 
 const BATCH = 50;
 
@@ -49,7 +50,7 @@ type Outcome =
  * each kind is compiled once (per publication settings) into a MIME template, so a message costs
  * a substitution, not a MIME build; the outcomes of a pass are written in one transaction.
  */
-export function createMailQueueTask(deps: Deps): Task {
+export function createMailQueueTask(deps: Deps, presence: WorkerPresence): Task {
   const { db, clock, config } = deps;
   const templates = new Map<string, Promise<MimeTemplate>>();
   // Never changes once made (migration 0006): read on the first pass only.
@@ -127,16 +128,13 @@ export function createMailQueueTask(deps: Deps): Task {
 
   return async () => {
     const now = clock.now();
-    const nowIso = iso(now);
-    const due = (eb: ExpressionBuilder<Database, 'mail_queue'>) =>
-      eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)])]);
-    const claimed = await db
-      .updateTable('mail_queue')
-      .set((eb) => ({ lease_until: iso(addMs(now, config.sendLeaseMs)), attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', db.selectFrom('mail_queue').select('id').where(due).orderBy('next_attempt_at').limit(BATCH))
-      .where(due)
-      .returning(['id', 'kind', 'subscriber_id', 'attempts', 'created_at'])
-      .execute();
+    const claimed = await claimLeased(db, { table: 'mail_queue', limit: BATCH, now, leaseMs: config.sendLeaseMs, workerId: presence.id }, [
+      'id',
+      'kind',
+      'subscriber_id',
+      'attempts',
+      'created_at',
+    ]);
     if (claimed.length === 0) return 0;
 
     const settings = await getSettings(db, config);
@@ -156,14 +154,21 @@ export function createMailQueueTask(deps: Deps): Task {
     const nextTurn = createTurnstile();
     const queue = [...claimed];
     const outcomes: Outcome[] = [];
+    const undispatched: number[] = [];
     const lane = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         await nextTurn();
+        // Our heartbeat is late: another worker may already have taken this row.
+        if (!presence.holdsClaims()) {
+          undispatched.push(job.id);
+          continue;
+        }
         outcomes.push(await deliver(settings, settingsKey, job, byId.get(job.subscriber_id), now, install));
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));
     await record(deps, outcomes);
+    if (undispatched.length > 0) await releaseLeased(db, 'mail_queue', undispatched);
     return claimed.length;
   };
 }
@@ -182,7 +187,7 @@ async function record(deps: Deps, outcomes: Outcome[]): Promise<void> {
     for (const { id, bounce, ...change } of outcomes as Array<Outcome & { bounce?: number }>) {
       await trx
         .updateTable('mail_queue')
-        .set({ ...change, lease_until: null, ...(change.status === 'sent' ? { sent_at: now } : {}) })
+        .set({ ...change, lease_until: null, claimed_by: null, ...(change.status === 'sent' ? { sent_at: now } : {}) })
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .execute();

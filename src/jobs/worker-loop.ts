@@ -1,24 +1,26 @@
-import type { Logger } from '../log.js';
-
-/** One kind of background work; returns how many items it handled (0 = nothing was due). */
-export type Task = () => Promise<number>;
+import { HEARTBEAT_MS } from './worker-presence.js';
+import type { Worker } from './worker.js';
 
 export interface WorkerLoop {
   /** Run a pass now instead of at the next poll. */
   wake(): void;
-  /** Finish the pass in progress, then stop. */
+  /** Finish the pass in progress, then stop and deregister. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs the tasks in passes: after a pass that did work it goes again at once; after an idle
- * pass it sleeps `pollMs` or until woken. A failing task is logged and retried next pass, so one
- * bad row cannot stop the worker.
+ * Drives a worker on Node: after a pass that did work it goes again at once; after an idle pass
+ * it sleeps `pollMs` or until woken. The heartbeat also runs on a timer, so a long pass (a big
+ * send) never looks like a dead worker.
  */
-export function startWorkerLoop(tasks: Record<string, Task>, options: { pollMs: number; logger: Logger }): WorkerLoop {
+export function startWorkerLoop(worker: Worker, options: { pollMs: number; onError: (error: unknown) => void }): WorkerLoop {
   let stopping = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
+  const beat = () => worker.heartbeat().catch(options.onError);
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  // The loop itself keeps the process alive while it runs; the timer must not outlive it.
+  (heartbeat as { unref?: () => void }).unref?.();
 
   const sleep = () =>
     new Promise<void>((resolve) => {
@@ -35,14 +37,7 @@ export function startWorkerLoop(tasks: Record<string, Task>, options: { pollMs: 
   const running = (async () => {
     while (!stopping) {
       woken = false;
-      let handled = 0;
-      for (const [name, task] of Object.entries(tasks)) {
-        try {
-          handled += await task();
-        } catch (error) {
-          options.logger.error('worker.task_failed', { task: name, error: error instanceof Error ? error.message : String(error) });
-        }
-      }
+      const handled = await worker.runPass();
       if (handled === 0) await sleep();
     }
   })();
@@ -55,7 +50,12 @@ export function startWorkerLoop(tasks: Record<string, Task>, options: { pollMs: 
     async stop() {
       stopping = true;
       wakeUp?.();
-      await running;
+      try {
+        await running;
+      } finally {
+        clearInterval(heartbeat);
+      }
+      await worker.presence.leave().catch(options.onError);
     },
   };
 }

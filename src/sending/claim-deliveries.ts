@@ -1,7 +1,5 @@
-import { addMs, iso } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { ExpressionBuilder } from 'kysely';
-import type { Database } from '../db/database.js';
+import { claimLeased, releaseLeased } from '../jobs/claims.js';
 
 export interface ClaimedDelivery {
   id: number;
@@ -10,28 +8,25 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Takes up to `limit` due deliveries of one send with a lease. A worker that dies keeps its
- * claims only until the lease runs out; then any worker takes them again. The same conditions
- * sit in the outer WHERE so two workers racing for a row cannot both win it.
+ * Takes up to `limit` due deliveries of one send with a lease, for the worker `workerId`. A
+ * worker that dies keeps its claims only until its heartbeat is seen to stop (or, at the latest,
+ * its lease runs out); then any worker takes them again.
  */
-export async function claimDeliveries(db: Db, sendId: number, limit: number, now: Date, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const nowIso = iso(now);
-  const due = (eb: ExpressionBuilder<Database, 'deliveries'>) =>
-    eb.and([
-      eb('send_id', '=', sendId),
-      eb('status', '=', 'pending'),
-      eb('next_attempt_at', '<=', nowIso),
-      eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', nowIso)]),
+export async function claimDeliveries(db: Db, sendId: number, limit: number, now: Date, leaseMs: number, workerId: string): Promise<ClaimedDelivery[]> {
+  const rows = await claimLeased(
+    db,
+    {
+      table: 'deliveries',
       // In the same statement, so a pause or cancel that commits first stops the claim.
-      eb.exists(eb.selectFrom('sends').select('sends.id').where('sends.id', '=', sendId).where('sends.status', '=', 'sending')),
-    ]);
-  const rows = await db
-    .updateTable('deliveries')
-    .set((eb) => ({ lease_until: iso(addMs(now, leaseMs)), attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', db.selectFrom('deliveries').select('id').where(due).orderBy('id').limit(limit))
-    .where(due)
-    .returning(['id', 'subscriber_id', 'attempts'])
-    .execute();
+      scope: (eb) =>
+        eb.and([eb('send_id', '=', sendId), eb.exists(eb.selectFrom('sends').select('sends.id').where('sends.id', '=', sendId).where('sends.status', '=', 'sending'))]),
+      limit,
+      now,
+      leaseMs,
+      workerId,
+    },
+    ['id', 'subscriber_id', 'attempts'],
+  );
   // RETURNING order is not guaranteed; keep id order so a send goes out in subscription order.
   return rows.sort((a, b) => a.id - b.id);
 }
@@ -42,15 +37,4 @@ export async function hasPendingDeliveries(db: Db, sendId: number): Promise<bool
   return row !== undefined;
 }
 
-/**
- * Gives back claimed rows that were never handed to SMTP, so any worker can take them at once;
- * the claim counted an attempt that was never made, so it is taken back.
- */
-export async function releaseDeliveries(db: Db, ids: number[]): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({ lease_until: null, attempts: eb('attempts', '-', 1) }))
-    .where('id', 'in', ids)
-    .where('status', '=', 'pending')
-    .execute();
-}
+export const releaseDeliveries = (db: Db, ids: number[]) => releaseLeased(db, 'deliveries', ids);

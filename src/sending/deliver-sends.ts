@@ -1,7 +1,8 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { SubscriberStatus } from '../db/database.js';
-import type { Task } from '../jobs/worker-loop.js';
+import type { Task } from '../jobs/worker.js';
+import type { WorkerPresence } from '../jobs/worker-presence.js';
 import { afterFailure } from '../mail/failure-policy.js';
 import { listUnsubscribeValue } from '../mail/list-headers.js';
 import { MailError, toMailError } from '../mail/mailer.js';
@@ -37,7 +38,7 @@ interface Reader {
  * pooled transport with bounded concurrency and an optional rate, and records outcomes after
  * sending (never before, so a crash can repeat a message but never skip a reader).
  */
-export function createSendTask(deps: Deps): Task {
+export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
   const { db, clock, config, mailer, logger } = deps;
   const prepared = new Map<number, PreparedSend>();
   // Per send and across passes: a run of identical refusals may span two passes.
@@ -92,13 +93,14 @@ export function createSendTask(deps: Deps): Task {
     try {
       while (!halted && performance.now() < deadline) {
         const claimedAt = Date.now();
-        const claimed = await claimDeliveries(db, sendId, batchSize, clock.now(), config.sendLeaseMs);
+        const claimed = await claimDeliveries(db, sendId, batchSize, clock.now(), config.sendLeaseMs, presence.id);
         if (claimed.length === 0) break;
         const readers = await loadReaders(claimed);
         const undispatched: number[] = [];
         for (const delivery of claimed) {
-          // Stopped, or so slow that the lease may run out and another worker take these rows.
-          if (halted || Date.now() - claimedAt > config.sendLeaseMs * LEASE_SAFETY) {
+          // Stopped, or so slow that the lease may run out, or our heartbeat so late that other
+          // workers may think us dead: another worker may take these rows, so leave them.
+          if (halted || Date.now() - claimedAt > config.sendLeaseMs * LEASE_SAFETY || !presence.holdsClaims()) {
             undispatched.push(delivery.id);
             continue;
           }

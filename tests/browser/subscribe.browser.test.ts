@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -23,13 +22,13 @@ afterAll(async () => {
   await sink?.close();
 });
 
-/** A fresh connection to the server's database, as an operator's sqlite3 shell would see it. */
-function subscriberStatus(email: string): string | undefined {
-  const db = new SQLite(join(server.dataDir, 'broadsheet.db'), { readonly: true });
+/** A fresh connection to the server's database, as an operator's database shell would see it. */
+async function subscriberStatus(email: string): Promise<string | undefined> {
+  const db = openDatabase(server.databaseUrl);
   try {
-    return (db.prepare('select status from subscribers where email_normalized = ?').get(email) as { status: string } | undefined)?.status;
+    return (await db.selectFrom('subscribers').select('status').where('email_normalized', '=', email).executeTakeFirst())?.status;
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
@@ -67,7 +66,7 @@ describe('a reader subscribes in a real browser', () => {
     await page.getByLabel('Email address').fill('Browser.Reader@Example.com');
     await Promise.all([page.waitForURL(`${server.url}/api/subscribe`), page.getByRole('button', { name: 'Subscribe' }).click()]);
     expect(await page.locator('h1').textContent()).toBe('Check your inbox');
-    expect(subscriberStatus('browser.reader@example.com')).toBe('pending');
+    expect(await subscriberStatus('browser.reader@example.com')).toBe('pending');
 
     const [confirmation] = await sink.waitFor(1);
     expect(confirmation!.envelope.to).toEqual(['Browser.Reader@example.com']);
@@ -75,18 +74,18 @@ describe('a reader subscribes in a real browser', () => {
     await page.goto(confirmUrl);
     expect(await page.locator('h1').textContent()).toBe('Confirm your subscription to Allycaral');
     // Opening the link (as a mail scanner would) has confirmed nothing yet.
-    expect(subscriberStatus('browser.reader@example.com')).toBe('pending');
+    expect(await subscriberStatus('browser.reader@example.com')).toBe('pending');
 
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Confirm my subscription' }).click()]);
     await page.getByRole('heading', { name: 'You are subscribed' }).waitFor();
-    expect(subscriberStatus('browser.reader@example.com')).toBe('active');
+    expect(await subscriberStatus('browser.reader@example.com')).toBe('active');
 
     const [, welcome] = await sink.waitFor(2);
     expect(welcome!.parsed.subject).toBe('Welcome to Allycaral');
     await page.goto(linkFrom(welcome!.parsed.text!, '/unsubscribe/'));
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
     await page.getByRole('heading', { name: 'You are unsubscribed' }).waitFor();
-    expect(subscriberStatus('browser.reader@example.com')).toBe('unsubscribed');
+    expect(await subscriberStatus('browser.reader@example.com')).toBe('unsubscribed');
 
     expect(problems).toEqual([]);
     await page.close();
@@ -101,7 +100,7 @@ describe('a reader subscribes in a real browser', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('not a valid address');
     expect(await page.getByLabel('Email address').inputValue()).toBe('reader@localhost');
-    expect(subscriberStatus('reader@localhost')).toBeUndefined();
+    expect(await subscriberStatus('reader@localhost')).toBeUndefined();
     expect(problems).toEqual([]);
     await page.close();
   });

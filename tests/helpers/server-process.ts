@@ -84,6 +84,8 @@ export interface ServerProcess {
   url: string;
   port: number;
   dataDir: string;
+  /** The database the server runs on (its DATABASE_URL, or the SQLite file under DATA_DIR). */
+  databaseUrl: string;
   child: ChildProcess;
   /** Everything the server wrote so far (its structured log lines go to stderr). */
   output(): string;
@@ -106,7 +108,7 @@ export async function startServer(
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'broadsheet-server-'));
   const url = `http://127.0.0.1:${port}`;
-  const env = {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -150,6 +152,7 @@ export async function startServer(
     url,
     port,
     dataDir,
+    databaseUrl: env.DATABASE_URL ?? join(dataDir, 'broadsheet.db'),
     child,
     output: () => output,
     exited,

@@ -5,12 +5,11 @@ import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
-import { workerTasks } from '../../src/jobs/tasks.js';
 import type { WorkerLoop } from '../../src/jobs/worker-loop.js';
 import { silentLogger } from '../../src/log.js';
 import { createRenderer } from '../../src/render/renderer.js';
 import { TEMPLATES_DIR } from '../../src/paths.js';
-import { createNodeDeps, startWorker } from '../../src/runtime.js';
+import { createNodeDeps, createNodeWorker, startWorker } from '../../src/runtime.js';
 import { testDatabaseEnv } from './test-database.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
 
@@ -77,10 +76,12 @@ export async function createTestContext(
     smtp,
     dataDir,
     async drain() {
-      const tasks = Object.values(workerTasks(deps));
+      // Tasks are called directly rather than through runPass, so that a failing task fails the test.
+      const worker = createNodeWorker(deps);
       for (;;) {
+        await worker.heartbeat();
         let handled = 0;
-        for (const task of tasks) handled += await task();
+        for (const task of Object.values(worker.tasks)) handled += await task();
         if (handled === 0) return;
       }
     },
