@@ -60,17 +60,24 @@ export async function claimLeased<T extends LeasedTable, R extends keyof Selecta
   const scope = request.scope as ((eb: ExpressionBuilder<Database, LeasedTable>) => Expression<SqlBool>) | undefined;
   const due = (eb: ExpressionBuilder<Database, LeasedTable>) => (scope ? eb.and([free(eb), scope(eb)]) : free(eb));
   const table = request.table as LeasedTable;
-  const candidates = db
-    .selectFrom(table)
-    .select('id')
-    .where(due)
-    .orderBy(table === 'deliveries' ? 'id' : 'next_attempt_at')
-    .limit(request.limit)
-    .$if(dialectOf(db) === 'postgres', (q) => q.forUpdate().skipLocked());
   const rows = await db
+    // Picked once, in a materialised CTE: PostgreSQL re-runs an `IN (SELECT … LIMIT … FOR UPDATE
+    // SKIP LOCKED)` for every outer row and, skipping the rows this very statement has updated,
+    // ends up claiming every due row whatever the limit (1,500 of 1,500 with a limit of 200).
+    .with(
+      (cte) => cte('picked').materialized(),
+      (qb) =>
+        qb
+          .selectFrom(table)
+          .select('id')
+          .where(due)
+          .orderBy(table === 'deliveries' ? 'id' : 'next_attempt_at')
+          .limit(request.limit)
+          .$if(dialectOf(db) === 'postgres', (q) => q.forUpdate().skipLocked()),
+    )
     .updateTable(table)
     .set((eb) => ({ lease_until: iso(addMs(request.now, request.leaseMs)), attempts: eb('attempts', '+', 1), claimed_by: request.workerId }))
-    .where('id', 'in', candidates)
+    .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
     .where(due)
     .returning(returning as unknown as Array<'id'>)
     .execute();

@@ -18,8 +18,11 @@ import { stopSend } from './stop-send.js';
 
 /** How long one pass may stay on sends before the worker gives other tasks a turn. */
 const PASS_BUDGET_MS = 2000;
-/** Outcomes are written at least this often: a crash re-sends at most this many plus those in flight. */
-const FLUSH_EVERY = 100;
+/**
+ * Outcomes are written at least this often. One flush runs while the next batch collects, so a
+ * crash re-sends at most twice this many plus those in flight.
+ */
+const FLUSH_EVERY = 50;
 const FLUSH_MS = 250;
 /** Claimed rows are only handed to SMTP while this much of their lease is left. */
 const LEASE_SAFETY = 0.5;
@@ -89,6 +92,19 @@ export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
         throw error;
       }
     };
+    // Flushes run beside the sending, one at a time: a commit on PostgreSQL is a network round
+    // trip and an fsync (tens of ms on a busy disk), and waiting for it would stall every lane.
+    let flushing: Promise<void> | undefined;
+    let flushError: unknown;
+    const flushInBackground = () => {
+      if (flushing) return;
+      flushing = flush()
+        .catch((error) => {
+          flushError ??= error;
+          halted = true;
+        })
+        .finally(() => (flushing = undefined));
+    };
 
     try {
       while (!halted && performance.now() < deadline) {
@@ -125,15 +141,21 @@ export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
             })
             .finally(() => inflight.delete(p));
           inflight.add(p);
-          if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) await flush();
+          if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) {
+            // Never more than one batch waiting behind the flush in progress.
+            if (flushing) await flushing;
+            flushInBackground();
+          }
         }
         if (undispatched.length > 0) await releaseDeliveries(db, undispatched);
         // No status check here: the next claim only takes rows of a send that is still sending.
       }
     } finally {
       await Promise.allSettled(inflight);
+      await flushing;
       await flush();
     }
+    if (flushError) throw flushError;
 
     if (pauseReason) {
       // Nobody is bounced for it: the refused deliveries wait as retries for a resume.
