@@ -160,8 +160,11 @@ async function readSnapshot<T>(db: Kysely<any>, read: (snapshot: Kysely<any>) =>
 
 async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
   if (dialectOf(db) !== 'postgres') return undefined;
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return rows[0]!.schema;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  // No schema of search_path exists: tables would be looked for, and created, nowhere sensible.
+  if (!schema) throw new Unprocessable('The PostgreSQL database has no schema to use: create the schema its search_path names first.');
+  return schema;
 }
 
 /** The tables of this database: on PostgreSQL the introspector lists every schema's, so only the current one's. */
