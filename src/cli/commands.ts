@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { copyDbCommand } from './copy-db-command.js';
 import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
@@ -7,4 +8,4 @@ import { sendsCommand } from './sends-command.js';
 import { workerCommand } from './worker-command.js';
 
 /** Every subcommand of `broadsheet`; add new ones here. */
-export const commands: Command[] = [migrateCommand, keysCommand, importCommand, workerCommand, sendsCommand, demoCommand];
+export const commands: Command[] = [migrateCommand, keysCommand, importCommand, workerCommand, sendsCommand, copyDbCommand, demoCommand];
