@@ -1,5 +1,6 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
+import type { AttemptOutcome, BuiltMessage, Dispatcher } from '../delivery/dispatcher.js';
 import type { MailKind, SubscriberStatus } from '../db/database.js';
 import { listUnsubscribeValue, mailDomainOf, ONE_CLICK } from '../mail/list-headers.js';
 import { afterFailure } from '../mail/failure-policy.js';
@@ -10,7 +11,7 @@ import { createMimeTemplate, type MimeTemplate } from '../mail/mime-template.js'
 import { getSettings, type Settings } from '../settings/settings.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
-import { createTurnstile } from './turnstile.js';
+import { markBounced } from '../delivery/mark-bounced.js';
 import { claimLeased, releaseLeased } from './claims.js';
 import type { Task } from './worker.js';
 import type { WorkerPresence } from './worker-presence.js';
@@ -50,7 +51,7 @@ type Outcome =
  * each kind is compiled once (per publication settings) into a MIME template, so a message costs
  * a substitution, not a MIME build; the outcomes of a pass are written in one transaction.
  */
-export function createMailQueueTask(deps: Deps, presence: WorkerPresence): Task {
+export function createMailQueueTask(deps: Deps, presence: WorkerPresence, dispatcher: Dispatcher): Task {
   const { db, clock, config } = deps;
   const templates = new Map<string, Promise<MimeTemplate>>();
   // Never changes once made (migration 0006): read on the first pass only.
@@ -91,39 +92,33 @@ export function createMailQueueTask(deps: Deps, presence: WorkerPresence): Task 
     });
   }
 
-  async function deliver(settings: Settings, settingsKey: string, job: ClaimedJob, member: Member | undefined, now: Date, install: string): Promise<Outcome> {
-    if (!member || !stillWanted(job.kind, member, job.created_at)) {
-      return { id: job.id, status: 'skipped', last_error: member ? `subscriber is ${member.status}` : 'subscriber is gone or suppressed' };
-    }
-    const messageId = transactionalMessageId({ installId: install, domain: mailDomainOf(settings.sender_email) }, job.kind, job.id);
-    try {
-      const mime = await templateFor(job.kind, settings, settingsKey);
-      const links = memberLinks(settings.public_url, deps.tokens, member.id);
-      const raw = mime.build({
-        to: member.email,
-        toName: member.name,
-        date: clock.now(),
-        messageId,
-        listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, config.unsubscribeMailto),
-        values: {
-          ...links,
-          name: member.name ?? 'there',
-          email: member.email,
-          ...(job.kind === 'confirm' ? { confirm_url: `${settings.public_url}/confirm/${deps.tokens.sign('confirm', member.id, now)}` } : {}),
-        },
-      });
-      await deps.mailer.sendRaw({ from: settings.sender_email, to: member.email }, raw);
-      return { id: job.id, status: 'sent', message_id: messageId };
-    } catch (error) {
-      const failure = toMailError(error);
-      deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, failure: failure.kind, error: failure.message });
-      const next = afterFailure(failure, job.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
-      if (next.status === 'bounced') return { id: job.id, status: 'failed', last_error: next.error, bounce: member.id };
-      if (next.status === 'failed') return { id: job.id, status: 'failed', last_error: next.error };
-      // The server may have it: never send it again. The queue keeps no separate status for that.
-      if (next.status === 'unknown') return { id: job.id, status: 'failed', last_error: `Outcome unknown, not resent: ${next.error}` };
-      return { id: job.id, status: 'pending', last_error: next.error, next_attempt_at: next.at };
-    }
+  /** The message for one queued mail; throws if it cannot be built (the dispatcher fails it). */
+  function build(mime: MimeTemplate, settings: Settings, job: ClaimedJob, member: Member, now: Date, install: string): BuiltMessage {
+    const links = memberLinks(settings.public_url, deps.tokens, member.id);
+    const raw = mime.build({
+      to: member.email,
+      toName: member.name,
+      date: clock.now(),
+      messageId: transactionalMessageId({ installId: install, domain: mailDomainOf(settings.sender_email) }, job.kind, job.id),
+      listUnsubscribe: listUnsubscribeValue(links.unsubscribe_url, config.unsubscribeMailto),
+      values: {
+        ...links,
+        name: member.name ?? 'there',
+        email: member.email,
+        ...(job.kind === 'confirm' ? { confirm_url: `${settings.public_url}/confirm/${deps.tokens.sign('confirm', member.id, now)}` } : {}),
+      },
+    });
+    return { envelope: { from: settings.sender_email, to: member.email }, raw };
+  }
+
+  function outcomeOf(job: ClaimedJob, member: Member, messageId: string, outcome: AttemptOutcome): Outcome {
+    if (outcome.status === 'sent') return { id: job.id, status: 'sent', message_id: messageId };
+    deps.logger.warn('mail.failed', { id: job.id, kind: job.kind, attempts: job.attempts, outcome: outcome.status, error: outcome.error });
+    if (outcome.status === 'bounced') return { id: job.id, status: 'failed', last_error: outcome.error, bounce: member.id };
+    if (outcome.status === 'failed') return { id: job.id, status: 'failed', last_error: outcome.error };
+    // The server may have it: never send it again. The queue keeps no separate status for that.
+    if (outcome.status === 'unknown') return { id: job.id, status: 'failed', last_error: `Outcome unknown, not resent: ${outcome.error}` };
+    return { id: job.id, status: 'pending', last_error: outcome.error, next_attempt_at: outcome.at };
   }
 
   return async () => {
@@ -149,24 +144,36 @@ export function createMailQueueTask(deps: Deps, presence: WorkerPresence): Task 
       .execute();
     const byId = new Map(subscribers.map((s) => [s.id, s]));
 
-    // As many sends in flight as the SMTP pool has connections, but one message handled per
-    // event-loop turn, so a burst of background mail never holds subscribe requests up.
-    const nextTurn = createTurnstile();
-    const queue = [...claimed];
     const outcomes: Outcome[] = [];
     const undispatched: number[] = [];
-    const lane = async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        await nextTurn();
-        // Our heartbeat is late: another worker may already have taken this row.
-        if (!presence.holdsClaims()) {
-          undispatched.push(job.id);
-          continue;
-        }
-        outcomes.push(await deliver(settings, settingsKey, job, byId.get(job.subscriber_id), now, install));
+    for (const job of claimed) {
+      const member = byId.get(job.subscriber_id);
+      if (!member || !stillWanted(job.kind, member, job.created_at)) {
+        outcomes.push({ id: job.id, status: 'skipped', last_error: member ? `subscriber is ${member.status}` : 'subscriber is gone or suppressed' });
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(config.sendConcurrency, claimed.length) }, lane));
+      // Our heartbeat is late: another worker may already have taken this row.
+      if (!presence.holdsClaims()) {
+        undispatched.push(job.id);
+        continue;
+      }
+      let mime: MimeTemplate;
+      try {
+        mime = await templateFor(job.kind, settings, settingsKey);
+      } catch (error) {
+        // A template that does not compile now: the same policy as a failed attempt.
+        const policy = { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() };
+        outcomes.push(outcomeOf(job, member, '', afterFailure(toMailError(error), job.attempts, policy)));
+        continue;
+      }
+      const messageId = transactionalMessageId({ installId: install, domain: mailDomainOf(settings.sender_email) }, job.kind, job.id);
+      await dispatcher.dispatch(
+        () => build(mime, settings, job, member, now, install),
+        job.attempts,
+        (outcome) => outcomes.push(outcomeOf(job, member, messageId, outcome)),
+      );
+    }
+    await dispatcher.settle();
     await record(deps, outcomes);
     if (undispatched.length > 0) await releaseLeased(db, 'mail_queue', undispatched);
     return claimed.length;
@@ -191,14 +198,7 @@ async function record(deps: Deps, outcomes: Outcome[]): Promise<void> {
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .execute();
-      if (bounce !== undefined) {
-        await trx
-          .updateTable('subscribers')
-          .set({ status: 'bounced', updated_at: now })
-          .where('id', '=', bounce)
-          .where('status', 'in', ['pending', 'active', 'unsubscribed'])
-          .execute();
-      }
+      if (bounce !== undefined) await markBounced(trx, bounce, now);
     }
   });
 }

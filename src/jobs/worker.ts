@@ -1,4 +1,6 @@
 import type { Deps } from '../deps.js';
+import { createDispatcher } from '../delivery/dispatcher.js';
+import { createPacer } from '../sending/pacer.js';
 import { createSendTask } from '../sending/deliver-sends.js';
 import { webhookEventPruner } from '../webhooks/prune-webhook-events.js';
 import { createMailQueueTask } from './mail-queue.js';
@@ -25,10 +27,18 @@ export interface Worker {
 /** Builds a worker over `deps`; nothing here assumes a long-lived process. */
 export function createWorker(deps: Deps, origin: WorkerOrigin): Worker {
   const presence = createWorkerPresence(deps.db, deps.clock, origin);
+  const { config } = deps;
+  // One engine for every kind of mail, so the concurrency and the rate cap cover them all.
+  const dispatcher = createDispatcher({
+    mailer: deps.mailer,
+    maxInFlight: config.sendConcurrency * 2,
+    pacer: createPacer(config.sendRatePerSecond),
+    policy: { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: () => deps.clock.now() },
+  });
   const tasks: Record<string, Task> = {
-    mail: createMailQueueTask(deps, presence),
+    mail: createMailQueueTask(deps, presence, dispatcher),
     scheduled: () => publishScheduledPosts(deps),
-    sends: createSendTask(deps, presence),
+    sends: createSendTask(deps, presence, dispatcher),
     pruneWebhookEvents: webhookEventPruner(deps),
   };
   let lastBeat = -Infinity;

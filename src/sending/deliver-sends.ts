@@ -1,17 +1,15 @@
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
+import type { AttemptOutcome, BuiltMessage, Dispatcher } from '../delivery/dispatcher.js';
 import type { SubscriberStatus } from '../db/database.js';
 import type { Task } from '../jobs/worker.js';
 import type { WorkerPresence } from '../jobs/worker-presence.js';
-import { afterFailure } from '../mail/failure-policy.js';
 import { listUnsubscribeValue } from '../mail/list-headers.js';
-import { MailError, toMailError } from '../mail/mailer.js';
 import { mailingMessageId } from '../mail/message-id.js';
 import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { claimDeliveries, hasPendingDeliveries, releaseDeliveries, type ClaimedDelivery } from './claim-deliveries.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
-import { createPacer } from './pacer.js';
 import { prepareSend, SendBuildError, type PreparedSend } from './prepare-send.js';
 import { emptyOutcomes, outcomeCount, recordOutcomes, type Outcomes } from './record-outcomes.js';
 import { stopSend } from './stop-send.js';
@@ -41,14 +39,12 @@ interface Reader {
  * pooled transport with bounded concurrency and an optional rate, and records outcomes after
  * sending (never before, so a crash can repeat a message but never skip a reader).
  */
-export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
-  const { db, clock, config, mailer, logger } = deps;
+export function createSendTask(deps: Deps, presence: WorkerPresence, dispatcher: Dispatcher): Task {
+  const { db, clock, config, logger } = deps;
   const prepared = new Map<number, PreparedSend>();
   // Per send and across passes: a run of identical refusals may span two passes.
   const breakers = new Map<number, CircuitBreaker>();
   const resting = new Map<number, number>();
-  const pacer = createPacer(config.sendRatePerSecond);
-  const maxInFlight = config.sendConcurrency * 2;
   // With a rate limit, claim no more than can go out well within the lease.
   const batchSize = config.sendRatePerSecond > 0 ? Math.max(1, Math.min(200, Math.floor((config.sendRatePerSecond * config.sendLeaseMs) / 4000))) : 200;
 
@@ -72,7 +68,6 @@ export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
     let pauseReason: string | undefined;
 
     const deadline = performance.now() + PASS_BUDGET_MS;
-    const inflight = new Set<Promise<void>>();
     let outcomes = emptyOutcomes();
     let lastFlush = performance.now();
     let handled = 0;
@@ -127,20 +122,19 @@ export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
             outcomes.skipped.push(delivery.id);
             continue;
           }
-          while (inflight.size >= maxInFlight) await Promise.race(inflight);
-          await pacer.wait();
-          // Filed into whichever batch is open when the send completes: flushes swap the object.
-          const p: Promise<void> = deliverOne(send, delivery, reader)
-            .then(({ file, failure }) => {
-              file(outcomes);
+          await dispatcher.dispatch(
+            () => buildCopy(send, delivery, reader),
+            delivery.attempts,
+            (outcome, failure) => {
+              // Filed into whichever batch is open when the attempt ends: flushes swap the object.
+              file(outcomes, delivery, reader, outcome);
               const reason = breaker.record(failure);
               if (reason && !pauseReason) {
                 pauseReason = reason;
                 halted = true;
               }
-            })
-            .finally(() => inflight.delete(p));
-          inflight.add(p);
+            },
+          );
           if (outcomeCount(outcomes) >= FLUSH_EVERY || performance.now() - lastFlush > FLUSH_MS) {
             // Never more than one batch waiting behind the flush in progress.
             if (flushing) await flushing;
@@ -151,7 +145,7 @@ export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
         // No status check here: the next claim only takes rows of a send that is still sending.
       }
     } finally {
-      await Promise.allSettled(inflight);
+      await dispatcher.settle();
       await flushing;
       await flush();
     }
@@ -180,36 +174,19 @@ export function createSendTask(deps: Deps, presence: WorkerPresence): Task {
     return handled;
   }
 
-  /**
-   * Sends one reader's copy; resolves (never rejects) to a function that files the outcome, and
-   * the failure, if any, for the circuit breaker.
-   */
-  async function deliverOne(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): Promise<{ file: (o: Outcomes) => void; failure?: MailError }> {
-    let raw: string;
-    try {
-      raw = buildCopy(send, delivery, reader);
-    } catch (error) {
-      // This reader's copy cannot be built (a value that cannot become a header): no retry helps.
-      return afterFailed(delivery, reader, new MailError(`Cannot build the message: ${error instanceof Error ? error.message : String(error)}`, 'message'));
-    }
-    try {
-      await mailer.sendRaw({ from: send.envelopeFrom, to: reader.email }, raw);
-      return { file: (o) => o.sent.push(delivery.id) };
-    } catch (error) {
-      return afterFailed(delivery, reader, toMailError(error));
-    }
+  function file(o: Outcomes, delivery: ClaimedDelivery, reader: Reader, outcome: AttemptOutcome): void {
+    if (outcome.status === 'sent') o.sent.push(delivery.id);
+    else if (outcome.status === 'bounced') o.bounced.push({ id: delivery.id, subscriberId: reader.id, error: outcome.error });
+    else if (outcome.status === 'failed') o.failed.push({ id: delivery.id, error: outcome.error });
+    else if (outcome.status === 'unknown') o.unknown.push({ id: delivery.id, error: outcome.error });
+    else o.retry.push({ id: delivery.id, at: outcome.at, error: outcome.error });
   }
 
-  function afterFailed(delivery: ClaimedDelivery, reader: Reader, failure: MailError): { file: (o: Outcomes) => void; failure: MailError } {
-    const next = afterFailure(failure, delivery.attempts, { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: clock.now() });
-    const { error } = next;
-    if (next.status === 'bounced') return { failure, file: (o) => o.bounced.push({ id: delivery.id, subscriberId: reader.id, error }) };
-    if (next.status === 'failed') return { failure, file: (o) => o.failed.push({ id: delivery.id, error }) };
-    if (next.status === 'unknown') return { failure, file: (o) => o.unknown.push({ id: delivery.id, error }) };
-    return { failure, file: (o) => o.retry.push({ id: delivery.id, at: next.at, error }) };
+  function buildCopy(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): BuiltMessage {
+    return { envelope: { from: send.envelopeFrom, to: reader.email }, raw: buildRaw(send, delivery, reader) };
   }
 
-  function buildCopy(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): string {
+  function buildRaw(send: PreparedSend, delivery: ClaimedDelivery, reader: Reader): string {
     const links = memberLinks(send.publicUrl, deps.tokens, reader.id);
     return send.mime.build({
       to: reader.email,

@@ -1,4 +1,5 @@
 import type { Db, SendStatus } from '../db/database.js';
+import { markBounced } from '../delivery/mark-bounced.js';
 import { mailingMessageIdSql, type MessageIdScope } from '../mail/message-id.js';
 
 /** Outcomes collected in memory and written in one transaction: one commit per flush, not per message. */
@@ -63,13 +64,7 @@ export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes,
     for (const b of outcomes.bounced) {
       const result = await pending().set({ status: 'bounced', lease_until: null, last_error: b.error }).where('id', '=', b.id).executeTakeFirst();
       failed += Number(result.numUpdatedRows);
-      // A permanent refusal means the address is dead: later sends skip it.
-      await trx
-        .updateTable('subscribers')
-        .set({ status: 'bounced', updated_at: now })
-        .where('id', '=', b.subscriberId)
-        .where('status', 'in', ['active', 'pending', 'unsubscribed'])
-        .execute();
+      await markBounced(trx, b.subscriberId, now);
     }
     for (const r of outcomes.retry) {
       await pending().set({ next_attempt_at: r.at, lease_until: null, last_error: r.error }).where('id', '=', r.id).execute();
