@@ -5,6 +5,7 @@ import * as m0003 from './0003_post_publishing.js';
 import * as m0004 from './0004_subscriber_management.js';
 import * as m0005 from './0005_sends.js';
 import * as m0006 from './0006_send_outcomes.js';
+import * as m0008 from './0008_shared_limits.js';
 
 /** Every migration, in order. Names never change once released; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_subscriber_management': m0004,
   '0005_sends': m0005,
   '0006_send_outcomes': m0006,
+  '0008_shared_limits': m0008,
 };
