@@ -10,9 +10,9 @@ import { notSuppressed } from '../suppressions/exclude-suppressed.js';
 import { memberLinks } from '../subscriptions/member-links.js';
 import { claimDeliveries, hasPendingDeliveries, releaseDeliveries, type ClaimedDelivery } from './claim-deliveries.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
-import { createPacer } from './pacer.js';
 import { prepareSend, SendBuildError, type PreparedSend } from './prepare-send.js';
 import { emptyOutcomes, outcomeCount, recordOutcomes, type Outcomes } from './record-outcomes.js';
+import { createSharedPacer } from './shared-pacer.js';
 import { stopSend } from './stop-send.js';
 
 /** How long one pass may stay on sends before the worker gives other tasks a turn. */
@@ -43,7 +43,7 @@ export function createSendTask(deps: Deps): Task {
   // Per send and across passes: a run of identical refusals may span two passes.
   const breakers = new Map<number, CircuitBreaker>();
   const resting = new Map<number, number>();
-  const pacer = createPacer(config.sendRatePerSecond);
+  const pacer = createSharedPacer(db, config.sendRatePerSecond);
   const maxInFlight = config.sendConcurrency * 2;
   // With a rate limit, claim no more than can go out well within the lease.
   const batchSize = config.sendRatePerSecond > 0 ? Math.max(1, Math.min(200, Math.floor((config.sendRatePerSecond * config.sendLeaseMs) / 4000))) : 200;
