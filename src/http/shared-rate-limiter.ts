@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { RateLimit } from '../config.js';
 import type { GroupCommit } from '../db/group-commit.js';
@@ -25,17 +26,16 @@ export function createSharedRateLimiter(deps: { groupCommit: GroupCommit; clock:
       if (sweep) lastSweep = now;
       const window = await deps.groupCommit.run(async (trx) => {
         if (sweep) await trx.deleteFrom('rate_limit_windows').where('scope', '=', scope).where('window_start_ms', '<=', expired).execute();
+        // Every SET expression reads the row as it was before the update. Written as SQL
+        // fragments: on this path Kysely's expression builder cost about twice as much to build.
+        const stale = sql<boolean>`${sql.ref('rate_limit_windows.window_start_ms')} <= ${expired}`;
         return trx
           .insertInto('rate_limit_windows')
           .values({ scope, key, window_start_ms: now, count: 1 })
           .onConflict((oc) =>
-            oc.columns(['scope', 'key']).doUpdateSet((eb) => {
-              // Every SET expression reads the row as it was before the update.
-              const stale = eb('rate_limit_windows.window_start_ms', '<=', expired);
-              return {
-                count: eb.case().when(stale).then(1).else(eb('rate_limit_windows.count', '+', 1)).end(),
-                window_start_ms: eb.case().when(stale).then(now).else(eb.ref('rate_limit_windows.window_start_ms')).end(),
-              };
+            oc.columns(['scope', 'key']).doUpdateSet({
+              count: sql<number>`case when ${stale} then 1 else ${sql.ref('rate_limit_windows.count')} + 1 end`,
+              window_start_ms: sql<number>`case when ${stale} then ${now} else ${sql.ref('rate_limit_windows.window_start_ms')} end`,
             }),
           )
           .returning(['count', 'window_start_ms'])
