@@ -66,11 +66,12 @@ describe('wake-ups across processes (PostgreSQL LISTEN/NOTIFY)', () => {
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c));
     // Its first pass has run (and found nothing) once it listens; from then on it sleeps a minute.
-    await seen(() => stderr, '"wake.listening"');
+    await seen(() => stderr, '"wake.listening"', 1, 30_000);
 
     const answer = await app.request('/api/subscribe', json({ email: 'woken@example.com' }));
     expect(answer.status).toBe(202);
-    const [mail] = await smtp.waitFor(1, 5000);
+    // Well within the minute: only the NOTIFY can have woken it (it also renders the mail first).
+    const [mail] = await smtp.waitFor(1, 10_000);
     expect(mail!.envelope.to).toEqual(['woken@example.com']);
 
     child.kill('SIGTERM');
