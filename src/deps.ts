@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { GroupCommit } from './db/group-commit.js';
 import type { DocsAssets } from './http/docs-assets.js';
+import type { WakeChannel } from './jobs/wake-channel.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import type { MarkdownRenderer } from './posts/markdown-renderer.js';
@@ -26,6 +27,8 @@ export interface Deps {
   tokens: Tokens;
   /** Tells a running worker that new work is queued, so mail goes out without waiting a poll. */
   wakeWorker: () => void;
+  /** Carries those wake-ups to the workers of other processes on the same database. */
+  wakeChannel: WakeChannel;
   /** Outbound HTTP (SNS signing certificates, subscription confirmations); global fetch when unset. */
   fetch?: typeof fetch;
 }

@@ -5,10 +5,13 @@ import type { Config } from './config.js';
 import { createGroupCommit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { isPostgresUrl } from './db/postgres.js';
 import type { Deps } from './deps.js';
 import { nodeSwaggerUiAssets } from './http/swagger-ui-node.js';
 import { createWorker, type Worker } from './jobs/worker.js';
 import type { WorkerOrigin } from './jobs/worker-presence.js';
+import { pollingOnly } from './jobs/wake-channel.js';
+import { createPostgresWakeChannel } from './jobs/wake-channel-postgres.js';
 import { startWorkerLoop, type WorkerLoop } from './jobs/worker-loop.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
@@ -31,6 +34,7 @@ export function createMailer(config: Config, logger: Logger): Mailer {
 export async function createNodeDeps(config: Config, logger: Logger, overrides: Partial<Deps> = {}): Promise<Deps> {
   const db = overrides.db ?? openDatabase(config.databaseUrl);
   await migrateToLatest(db);
+  const wakeChannel = overrides.wakeChannel ?? (isPostgresUrl(config.databaseUrl) ? createPostgresWakeChannel(config.databaseUrl, db, logger) : pollingOnly);
   return {
     db,
     groupCommit: overrides.groupCommit ?? createGroupCommit(db),
@@ -42,7 +46,8 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     markdown: overrides.markdown ?? createMarkdownWorker(),
     docsAssets: overrides.docsAssets ?? nodeSwaggerUiAssets(),
     tokens: overrides.tokens ?? createTokens(config.secret, config.secretPrevious),
-    wakeWorker: () => {},
+    wakeWorker: () => wakeChannel.notify(),
+    wakeChannel,
     fetch: overrides.fetch ?? fetch,
   };
 }
@@ -53,12 +58,22 @@ export const nodeWorkerOrigin = (): WorkerOrigin => ({ host: hostname(), pid: pr
 /** A worker for this Node process (one pass at a time; `startWorker` loops it). */
 export const createNodeWorker = (deps: Deps): Worker => createWorker(deps, nodeWorkerOrigin());
 
-/** Starts the background worker and points `deps.wakeWorker` at it. */
+/** Starts the background worker, points `deps.wakeWorker` at it (and the other processes), and listens for theirs. */
 export function startWorker(deps: Deps): WorkerLoop {
   const loop = startWorkerLoop(createNodeWorker(deps), {
     pollMs: deps.config.workerPollMs,
     onError: (error) => deps.logger.error('worker.heartbeat_failed', { error: error instanceof Error ? error.message : String(error) }),
   });
-  deps.wakeWorker = () => loop.wake();
-  return loop;
+  deps.wakeWorker = () => {
+    loop.wake();
+    deps.wakeChannel.notify();
+  };
+  const listening = deps.wakeChannel.listen(() => loop.wake());
+  return {
+    wake: () => loop.wake(),
+    async stop() {
+      await loop.stop();
+      await (await listening)();
+    },
+  };
 }

@@ -209,6 +209,20 @@ export interface WorkersTable {
   heartbeat_at: Timestamp;
 }
 
+/** One client's current window under one limit (`scope`): see src/http/shared-rate-limiter.ts. */
+export interface RateLimitWindowsTable {
+  scope: string;
+  key: string;
+  window_start_ms: number;
+  count: number;
+}
+
+/** The next free slot of a deployment-wide rate (`send`): see src/sending/shared-pacer.ts. */
+export interface RateSchedulesTable {
+  name: string;
+  next_slot_us: number;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mail_queue: MailQueueTable;
@@ -223,6 +237,8 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   meta: MetaTable;
   workers: WorkersTable;
+  rate_limit_windows: RateLimitWindowsTable;
+  rate_schedules: RateSchedulesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -9,8 +9,11 @@ export interface RateLimiter {
 }
 
 /**
- * Fixed-window counter per key, in memory. It guards one process; several processes behind a
- * balancer each allow the limit, which is acceptable for an abuse brake.
+ * Fixed-window counter per key, in memory: it guards one process. Used for wrong admin keys,
+ * where a budget per instance is enough: keys carry 192 random bits, so N instances' budgets
+ * together still bound guessing to nothing, and the brake is for each instance's log and CPU.
+ * Keeping it here spares every admin request a database read. The subscribe limit, which a
+ * balancer must not multiply, is shared through the database (shared-rate-limiter.ts).
  */
 export function createRateLimiter(limit: RateLimit, clock: Clock): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();

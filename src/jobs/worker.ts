@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { createDispatcher } from '../delivery/dispatcher.js';
-import { createPacer } from '../sending/pacer.js';
+import { createSharedPacer } from '../sending/shared-pacer.js';
 import { createSendTask } from '../sending/deliver-sends.js';
 import { webhookEventPruner } from '../webhooks/prune-webhook-events.js';
 import { createMailQueueTask } from './mail-queue.js';
@@ -32,7 +32,7 @@ export function createWorker(deps: Deps, origin: WorkerOrigin): Worker {
   const dispatcher = createDispatcher({
     mailer: deps.mailer,
     maxInFlight: config.sendConcurrency * 2,
-    pacer: createPacer(config.sendRatePerSecond),
+    pacer: createSharedPacer(deps.db, config.sendRatePerSecond),
     policy: { maxAttempts: config.sendMaxAttempts, retryDelayMs: config.sendRetryDelayMs, now: () => deps.clock.now() },
   });
   const tasks: Record<string, Task> = {

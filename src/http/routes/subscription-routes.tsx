@@ -19,8 +19,8 @@ import {
   UnsubscribedPage,
   UnsubscribePage,
 } from '../pages/subscription-pages.js';
-import { createRateLimiter } from '../rate-limiter.js';
 import { clientIp, isFormPost, readBody, type RemoteAddress } from '../request.js';
+import { createSharedRateLimiter } from '../shared-rate-limiter.js';
 
 /** Subscribe requests are tiny; anything bigger is abuse or a mistake. */
 export const SUBSCRIBE_BODY_LIMIT = 16 * 1024;
@@ -29,7 +29,7 @@ export const SUBSCRIBE_ACCEPTED = { status: 'pending', message: 'Check your inbo
 
 export function subscriptionRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
   const app = new Hono();
-  const limiter = createRateLimiter(deps.config.subscribeRateLimit, deps.clock);
+  const limiter = createSharedRateLimiter(deps, 'subscribe', deps.config.subscribeRateLimit);
   const publication = () => getSettings(deps.db, deps.config);
   const ip = (c: Parameters<RemoteAddress>[0]) => clientIp(c, deps.config.trustProxy, remoteAddress);
 
@@ -39,7 +39,7 @@ export function subscriptionRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
     bodyLimit(SUBSCRIBE_BODY_LIMIT),
     async (c) => {
       const from = ip(c);
-      const wait = limiter.take(from ? addressBucket(from) : 'unknown');
+      const wait = await limiter.take(from ? addressBucket(from) : 'unknown');
       if (wait > 0) throw new RateLimited('Too many subscribe requests; try again later.', wait);
       const form = isFormPost(c);
       const body = await readBody(c);
