@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import type { Db, SendStatus } from '../db/database.js';
 import { markBounced } from '../delivery/mark-bounced.js';
 import { mailingMessageIdSql, type MessageIdScope } from '../mail/message-id.js';
@@ -26,7 +27,7 @@ const CHUNK = 500;
  * while its worker was still busy) is counted once.
  */
 export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, messageIds: MessageIdScope): Promise<SendStatus | undefined> {
-  return db.transaction().execute(async (trx) => {
+  return atomic(db, async (trx) => {
     const pending = () => trx.updateTable('deliveries').where('send_id', '=', sendId).where('status', '=', 'pending');
     let sent = 0;
     let failed = 0;
