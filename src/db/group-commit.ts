@@ -1,3 +1,4 @@
+import { atomic } from './atomic.js';
 import type { Db } from './database.js';
 
 export interface GroupCommit {
@@ -29,7 +30,7 @@ export function createGroupCommit(db: Db): GroupCommit {
   async function flush() {
     const batch = queue.splice(0, MAX_BATCH);
     try {
-      const results = await db.transaction().execute(async (trx) => {
+      const results = await atomic(db, async (trx) => {
         const out: unknown[] = [];
         for (const item of batch) out.push(await item.work(trx));
         return out;
@@ -37,10 +38,7 @@ export function createGroupCommit(db: Db): GroupCommit {
       batch.forEach((item, i) => item.resolve(results[i]));
     } catch {
       for (const item of batch) {
-        await db
-          .transaction()
-          .execute(item.work)
-          .then(item.resolve, item.reject);
+        await atomic(db, item.work).then(item.resolve, item.reject);
       }
     }
     if (queue.length > 0) setImmediate(flush);

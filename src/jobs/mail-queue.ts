@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { AttemptOutcome, BuiltMessage, Dispatcher } from '../delivery/dispatcher.js';
@@ -190,7 +191,7 @@ interface ClaimedJob {
 /** One commit for the whole pass; a hard bounce on a confirmation also stops the address. */
 async function record(deps: Deps, outcomes: Outcome[]): Promise<void> {
   const now = iso(deps.clock.now());
-  await deps.db.transaction().execute(async (trx) => {
+  await atomic(deps.db, async (trx) => {
     for (const { id, bounce, ...change } of outcomes as Array<Outcome & { bounce?: number }>) {
       await trx
         .updateTable('mail_queue')

@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { DomainError } from '../errors.js';
@@ -33,7 +34,7 @@ export async function publishScheduledPosts(deps: Deps): Promise<number> {
   let published = 0;
   for (const post of due) {
     try {
-      const outcome = await deps.db.transaction().execute(async (trx) => {
+      const outcome = await atomic(deps.db, async (trx) => {
         const row = await markPublished(trx, post.id, nowIso, { dueOnly: true });
         if (!row) return undefined;
         return { sendId: row.send_on_publish === 1 ? (await startSend({ ...deps, db: trx }, row.id)).id : null };

@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { isUniqueViolation } from '../db/dialect.js';
@@ -26,7 +27,7 @@ export async function createPost(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, 
   };
   let slug = chosenSlug;
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await atomic(deps.db, async (trx) => {
       if (chosenSlug === undefined) slug = await freeSlugFor(trx, input.title);
       else await assertSlugFree(trx, chosenSlug);
       const row = await trx

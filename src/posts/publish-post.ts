@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
@@ -26,7 +27,7 @@ export async function publishPost(deps: Deps, id: number, input: PublishInput): 
   const now = deps.clock.now();
   if (input.scheduled_at && Date.parse(input.scheduled_at) > now.getTime()) return schedule(deps, id, iso(new Date(input.scheduled_at)), send);
 
-  return deps.db.transaction().execute(async (trx) => {
+  return atomic(deps.db, async (trx) => {
     const row = await markPublished(trx, id, iso(now), { sendOnPublish: send });
     const post = row ? toPost(row) : await getPost({ db: trx }, id);
     return { post, send: send ? await startSend({ ...deps, db: trx }, id) : null };

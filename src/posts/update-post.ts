@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict, NotFound } from '../errors.js';
@@ -32,7 +33,7 @@ export async function updatePost(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, 
   changes.updated_at = iso(now);
 
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await atomic(deps.db, async (trx) => {
       if (slug !== undefined) await assertSlugFree(trx, slug, id);
       let update = trx.updateTable('posts').set(changes).where('id', '=', id);
       // Guards in the UPDATE itself, so a post published meanwhile by the worker is safe too.

@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import type { Db, SendStatus } from '../db/database.js';
 import { markBounced } from '../delivery/mark-bounced.js';
 import { mailingMessageIdSql, type MessageIdScope } from '../mail/message-id.js';
@@ -26,8 +27,11 @@ const CHUNK = 500;
  * while its worker was still busy) is counted once.
  */
 export async function recordOutcomes(db: Db, sendId: number, outcomes: Outcomes, now: string, messageIds: MessageIdScope): Promise<SendStatus | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const pending = () => trx.updateTable('deliveries').where('send_id', '=', sendId).where('status', '=', 'pending');
+  return atomic(db, async (trx) => {
+    // Matched by primary key only (the ids were claimed for this send): with `send_id = ?` in the
+    // WHERE, PostgreSQL read a fresh million-row send through the (send_id, status) index and
+    // filtered, 320-820 ms per flush of 50 rows; by id it is an index probe per row.
+    const pending = () => trx.updateTable('deliveries').where('status', '=', 'pending');
     let sent = 0;
     let failed = 0;
     let skipped = 0;

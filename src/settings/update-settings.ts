@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { z } from 'zod';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
@@ -29,7 +30,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 export async function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, patch: SettingsPatch): Promise<Settings> {
   const values = normalise(patch);
   const now = iso(deps.clock.now());
-  await deps.db.transaction().execute(async (trx) => {
+  await atomic(deps.db, async (trx) => {
     for (const [key, value] of Object.entries(values)) {
       const row = { key, value: JSON.stringify(value), updated_at: now };
       await trx

@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict, Unprocessable } from '../errors.js';
@@ -35,7 +36,7 @@ export async function createSubscriber(
     throw new Unprocessable('This address is on the suppression list; remove it there first if mail to it should resume.');
   }
 
-  const id = await deps.db.transaction().execute(async (trx) => {
+  const id = await atomic(deps.db, async (trx) => {
     const row = await trx
       .insertInto('subscribers')
       .values({

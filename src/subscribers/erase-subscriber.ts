@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { NotFound } from '../errors.js';
@@ -30,7 +31,7 @@ export interface Erasure {
  */
 export async function eraseSubscriber(deps: Pick<Deps, 'db' | 'clock'>, id: number): Promise<Erasure> {
   const now = iso(deps.clock.now());
-  return deps.db.transaction().execute(async (trx) => {
+  return atomic(deps.db, async (trx) => {
     const row = await trx.selectFrom('subscribers').select(['email_normalized', 'status']).where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFound(`No subscriber with id ${id}`);
     const entry = addressSuppression(row.email_normalized);

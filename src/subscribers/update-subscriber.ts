@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { sql, type Updateable } from 'kysely';
 import { iso } from '../clock.js';
 import type { Db, SubscribersTable } from '../db/database.js';
@@ -27,7 +28,7 @@ export async function updateSubscriber(deps: Pick<Deps, 'db' | 'clock'>, id: num
   const tags = input.tags && parseTags(input.tags);
   const now = iso(deps.clock.now());
 
-  await deps.db.transaction().execute(async (trx) => {
+  await atomic(deps.db, async (trx) => {
     const row = await trx.selectFrom('subscribers').select(['id', 'email_normalized', 'status', 'attributes']).where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFound(`No subscriber with id ${id}`);
     const changes: Updateable<SubscribersTable> = {};

@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Invalid, NotFound } from '../errors.js';
@@ -27,7 +28,7 @@ export async function confirmSubscription(
   const now = iso(nowDate);
   const issued = iso(claims.issuedAt);
 
-  const confirmed = await deps.db.transaction().execute(async (trx) => {
+  const confirmed = await atomic(deps.db, async (trx) => {
     const row = await trx
       .updateTable('subscribers')
       .set({ status: 'active', confirmed_at: now, confirm_ip: ip ?? null, unsubscribed_at: null, updated_at: now })

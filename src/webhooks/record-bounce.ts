@@ -1,3 +1,4 @@
+import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { BounceKind } from '../db/database.js';
 import type { Deps } from '../deps.js';
@@ -36,7 +37,7 @@ const MAX_RECIPIENTS = 100;
 export async function recordBounce(deps: Pick<Deps, 'db' | 'clock'>, notice: BounceNotice): Promise<BounceOutcome> {
   const now = iso(deps.clock.now());
   const addresses = [...new Set(notice.recipients.slice(0, MAX_RECIPIENTS).flatMap((r) => parsed(r)))];
-  return deps.db.transaction().execute(async (trx) => {
+  return atomic(deps.db, async (trx) => {
     const fresh = await trx
       .insertInto('webhook_events')
       .values({ provider: notice.provider, event_id: notice.eventId, received_at: now })

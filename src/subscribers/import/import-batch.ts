@@ -1,3 +1,4 @@
+import { atomic } from '../../db/atomic.js';
 import { isBusy, isUniqueViolation } from '../../db/dialect.js';
 import type { Db } from '../../db/database.js';
 import { suppressedAmong } from '../../suppressions/is-suppressed.js';
@@ -26,7 +27,7 @@ const MAX_ATTEMPTS = 20;
 export async function applyImportBatch(db: Db, rows: ImportRow[], options: { doubleOptIn: boolean; now: string }): Promise<BatchCounts> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => applyOnce(trx, rows, options));
+      return await atomic(db, (trx) => applyOnce(trx, rows, options));
     } catch (error) {
       // Transactions begin IMMEDIATE on SQLite, so BUSY means another writer held the lock past
       // busy_timeout; on PostgreSQL a deadlock or serialization failure. Either way: back off for
