@@ -19,7 +19,7 @@ export function productEnv(options: { dataDir: string; databaseUrl: string; smtp
     PUBLIC_URL: 'https://allycaral.example.com',
     SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
     ADMIN_API_KEY: ADMIN_KEY,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     SEND_CONCURRENCY: '8',
     SEND_RATE_PER_SECOND: '0',
     WORKER_POLL_MS: '200',
