@@ -11,12 +11,15 @@
  * the audience, not with the work done, shows as a higher peak at the larger size.
  *
  * Env: PUBLISH_SCALE_NS (100000,1000000), PUBLISH_SCALE_DBS (sqlite,postgres),
- * PUBLISH_SCALE_WORKER_S (15), FANOUT_BODY_BYTES (21000: a ~60 KB mail),
+ * PUBLISH_SCALE_WORKER_S (15), PUBLISH_SCALE_ANALYZE (0; 1 runs ANALYZE deliveries on
+ * PostgreSQL after publishing, before the worker starts: without it the first claims of a fresh
+ * send can take minutes, see bench/fanout-postgres.bench.ts), FANOUT_BODY_BYTES (21000: a ~60 KB mail),
  * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { startWorkerProcess } from './helpers/children.js';
 import { essay } from './helpers/essay.js';
 import { note as noteFor, onCleanup, runBench } from './helpers/lifecycle.js';
@@ -30,6 +33,7 @@ const NS = (process.env.PUBLISH_SCALE_NS ?? '100000,1000000').split(',').map(Num
 const DBS = (process.env.PUBLISH_SCALE_DBS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const WORKER_S = Number(process.env.PUBLISH_SCALE_WORKER_S ?? 15);
 const BODY_BYTES = Number(process.env.FANOUT_BODY_BYTES ?? 21_000);
+const ANALYZE = process.env.PUBLISH_SCALE_ANALYZE === '1';
 const TARGET_S = 5;
 
 const note = noteFor('publish-scale');
@@ -67,6 +71,7 @@ async function measure(kind: 'sqlite' | 'postgres', sink: Sink, work: string) {
     previousSend = send.id;
     note(`${kind}: published to ${send.total} in ${publishS.toFixed(2)} s`);
 
+    if (ANALYZE && kind === 'postgres') await sql`analyze deliveries`.execute(product.db);
     await sink.reset();
     const spawnedAt = Date.now();
     const worker = startWorkerProcess(env);
@@ -91,6 +96,7 @@ async function measure(kind: 'sqlite' | 'postgres', sink: Sink, work: string) {
         publish_s: round2(publishS),
         target_s: TARGET_S,
         target_met: publishS < TARGET_S && send.total === n,
+        analyzed_before_worker: ANALYZE && kind === 'postgres',
         worker_first_message_after_s: firstAfterS === null ? null : round2(firstAfterS),
         worker_window_s: WORKER_S,
         worker_sent_in_window: stats.messages,
