@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ClaimedDelivery } from '../src/sending/claim-deliveries.js';
 import type { Database } from '../src/db/database.js';
 import { importDist } from './helpers/dist.js';
@@ -60,7 +60,8 @@ async function seedSend(db: Kysely<Database>, n: number): Promise<number> {
     .expression((eb) => eb.selectFrom('subscribers').select([sql.lit(send.id).as('send_id'), 'id', sql.lit(now).as('next_attempt_at')]).orderBy('id'))
     .execute();
   await db.updateTable('sends').set({ total: n }).where('id', '=', send.id).execute();
-  if (db.getExecutor().adapter instanceof PostgresAdapter) await sql`analyze deliveries`.execute(db);
+  // No ANALYZE: a fresh send meets statistics from before its rows existed, as in production,
+  // which is what once planned the claim as a nested loop over every pending row (first_claim_ms).
   return send.id;
 }
 
@@ -124,6 +125,7 @@ async function measure(kind: 'sqlite' | 'postgres', url: string) {
       record_ms_per_1000: per1000(sum(records), recorded),
       // The same number of round trips doing nothing: the floor under both figures above.
       baseline_select1_ms_per_1000: per1000(sum(select1), claimed),
+      first_claim_ms: Number((claims[0] ?? 0).toFixed(2)),
       claim_ms_per_batch_p50: Number(percentile(sortedClaims, 0.5).toFixed(2)),
       claim_ms_per_batch_p99: Number(percentile(sortedClaims, 0.99).toFixed(2)),
       record_ms_per_batch_p50: Number(percentile(sortedRecords, 0.5).toFixed(2)),

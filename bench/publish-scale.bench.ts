@@ -12,8 +12,8 @@
  *
  * Env: PUBLISH_SCALE_NS (100000,1000000), PUBLISH_SCALE_DBS (sqlite,postgres),
  * PUBLISH_SCALE_WORKER_S (15), PUBLISH_SCALE_ANALYZE (0; 1 runs ANALYZE deliveries on
- * PostgreSQL after publishing, before the worker starts: without it the first claims of a fresh
- * send can take minutes, see bench/fanout-postgres.bench.ts), FANOUT_BODY_BYTES (21000: a ~60 KB mail),
+ * PostgreSQL after publishing, before the worker starts; see bench/fanout-postgres.bench.ts for
+ * why), FANOUT_BODY_BYTES (21000: a ~60 KB mail),
  * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
