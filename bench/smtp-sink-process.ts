@@ -7,10 +7,15 @@
  * Talks to its parent over the IPC channel: announces `{type: 'ready', port}`, answers
  * `{type: 'stats'}` and `{type: 'reset'}` with `{type: 'stats', ...}`, and `{type: 'captured'}`
  * with `{type: 'captured', raw}`. It exits when the parent goes away.
+ *
+ * With FANOUT_TALLY=1 it also counts copies per recipient, so a bench can prove that every
+ * reader got exactly one: `{type: 'tally', pattern: 'reader{i}@host', n}` is answered with
+ * `{type: 'tally', ...Tally}` for the addresses `pattern` makes for i = 0 .. n-1.
  */
 import { SMTPServer } from 'smtp-server';
 
 const captureTo = process.env.FANOUT_CAPTURE_TO?.toLowerCase();
+const copies = process.env.FANOUT_TALLY === '1' ? new Map<string, number>() : undefined;
 
 /** What the sink reports to its parent (shared with bench/fanout.bench.ts). */
 export interface SinkStats {
@@ -21,6 +26,32 @@ export interface SinkStats {
   /** Epoch ms of the first and last accepted message since the last reset. */
   first_at: number | null;
   last_at: number | null;
+}
+
+/** Copies per expected recipient since the last reset (bench/helpers/sink-client.ts asks for it). */
+export interface Tally {
+  /** Expected recipients with no copy. */
+  missing: number;
+  /** Copies beyond the first, summed over expected recipients. */
+  duplicates: number;
+  /** Copies to addresses outside the expected set (the bench's own test copies, say). */
+  unexpected: number;
+}
+
+function tally(pattern: string, n: number): Tally {
+  const counted = new Map(copies);
+  let missing = 0;
+  let duplicates = 0;
+  for (let i = 0; i < n; i++) {
+    const address = pattern.replace('{i}', String(i));
+    const count = counted.get(address) ?? 0;
+    if (count === 0) missing++;
+    else duplicates += count - 1;
+    counted.delete(address);
+  }
+  let unexpected = 0;
+  for (const count of counted.values()) unexpected += count;
+  return { missing, duplicates, unexpected };
 }
 
 const fresh = (): SinkStats => ({ messages: 0, recipients: 0, bytes: 0, connections: 0, first_at: null, last_at: null });
@@ -55,6 +86,7 @@ const server = new SMTPServer({
       stats.first_at ??= now;
       stats.last_at = now;
       if (keep) captured = Buffer.concat(chunks).toString('utf8');
+      if (copies) for (const r of session.envelope.rcptTo) copies.set(r.address.toLowerCase(), (copies.get(r.address.toLowerCase()) ?? 0) + 1);
       callback();
     });
   },
@@ -67,8 +99,12 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'ready', port });
 });
 
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'reset') stats = fresh();
+process.on('message', (message: { type: string; pattern?: string; n?: number }) => {
+  if (message.type === 'reset') {
+    stats = fresh();
+    copies?.clear();
+  }
+  if (message.type === 'tally') process.send?.({ type: 'tally', ...tally(message.pattern!, message.n!) });
   if (message.type === 'stats' || message.type === 'reset') process.send?.({ type: 'stats', ...stats });
   if (message.type === 'captured') process.send?.({ type: 'captured', raw: captured });
 });
