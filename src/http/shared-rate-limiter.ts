@@ -15,11 +15,19 @@ export interface SharedRateLimiter {
  * last slot. The upsert rides the request path's group commit, so hits arriving together cost
  * one commit. Stale windows are deleted at most once a window per instance, in the same commit.
  */
-export function createSharedRateLimiter(deps: { groupCommit: GroupCommit; clock: Clock }, scope: string, limit: RateLimit): SharedRateLimiter {
+export function createSharedRateLimiter(deps: { groupCommit: GroupCommit; clock: Clock; config: { secret: string } }, scope: string, limit: RateLimit): SharedRateLimiter {
   let lastSweep = 0;
+  // Keys are client addresses, personal data: the table holds an HMAC of each under the
+  // deployment's secret (a plain hash of an IPv4 address is undone by trying all 2^32).
+  const hmacKey = crypto.subtle.importKey('raw', new TextEncoder().encode(deps.config.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const digest = async (clientKey: string) => {
+    const mac = await crypto.subtle.sign('HMAC', await hmacKey, new TextEncoder().encode(clientKey));
+    return btoa(String.fromCharCode(...new Uint8Array(mac))).slice(0, 32);
+  };
   return {
-    async take(key) {
+    async take(clientKey) {
       if (limit.count === 0) return 0;
+      const key = await digest(clientKey);
       const now = deps.clock.now().getTime();
       const expired = now - limit.windowMs;
       const sweep = now - lastSweep >= limit.windowMs;
