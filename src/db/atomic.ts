@@ -1,18 +1,42 @@
+import type { Compilable, CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import type { Db } from './database.js';
 
 /**
  * The storage port's unit of atomic work: the writes made through `trx` inside `work` commit
  * together or not at all. The domain opens one through this function only, never through the
- * database's own API, so that each runtime can give it the strongest form it has: a transaction
- * on SQLite (BEGIN IMMEDIATE) and PostgreSQL, and on D1 a `batch()` of the writes.
+ * database's own API. It is a transaction on SQLite (BEGIN IMMEDIATE) and PostgreSQL.
  *
- * What a D1 batch needs from callers: a decision that depends on what is in the database is taken
- * by the database, in a conditional statement (INSERT … SELECT … WHERE NOT EXISTS, UPDATE … WHERE
- * status = …), not by JavaScript between a read and a write. Those statements are also what
- * keeps racing requests apart on PostgreSQL, where writers interleave. Several callers still
- * read inside the unit and act on the answer (confirm, create, update and erase a subscriber,
- * publish, record a bounce); docs/design-notes.md lists them for the D1 work.
+ * D1 has no interactive transactions: `work` reads and acts on what it read, which no batch can
+ * express, so on D1 its statements run one after another, each atomic alone. Units whose
+ * partial effect would break the ledger (outcomes and counters, publish and its mailing,
+ * confirmation and welcome) use `atomicBatch` instead, which is atomic on every runtime.
  */
 export function atomic<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
+}
+
+/** A connection that runs several statements as one atomic batch of its own (D1's `batch()`). */
+export interface BatchingConnection extends DatabaseConnection {
+  executeBatch(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]>;
+}
+
+const isBatching = (connection: DatabaseConnection): connection is BatchingConnection =>
+  typeof (connection as Partial<BatchingConnection>).executeBatch === 'function';
+
+/**
+ * Runs `queries` in order as one unit and returns each one's result. Every decision is taken by
+ * the statements themselves (conditional WHERE, INSERT … SELECT, RETURNING read afterwards),
+ * so the unit has the same shape on every runtime: a transaction on SQLite and PostgreSQL, one
+ * `batch()` on D1. Later statements see the effects of earlier ones.
+ */
+export async function atomicBatch(db: Db, queries: readonly Compilable<unknown>[]): Promise<QueryResult<unknown>[]> {
+  const compiled = queries.map((q) => q.compile());
+  if (compiled.length === 0) return [];
+  const direct = await db.getExecutor().provideConnection(async (connection) => (isBatching(connection) ? connection.executeBatch(compiled) : undefined));
+  if (direct) return direct;
+  return db.transaction().execute(async (trx) => {
+    const results: QueryResult<unknown>[] = [];
+    for (const query of compiled) results.push(await trx.executeQuery(query));
+    return results;
+  });
 }

@@ -1,4 +1,5 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
+import { D1Adapter } from './d1-adapter.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,6 +17,16 @@ export function dialectOf(db: Kysely<any>): DialectName {
  * under READ COMMITTED does not, and needs a row lock before a read-then-write decision.
  */
 export const writersInterleave = (db: Kysely<any>) => dialectOf(db) === 'postgres';
+
+/** Whether `db` is Cloudflare D1: SQLite's language, with D1's limits and no interactive transactions. */
+export const isD1 = (db: Kysely<any>) => db.getExecutor().adapter instanceof D1Adapter;
+
+/**
+ * The most values one statement may bind: D1 refuses a 101st ("too many SQL variables");
+ * SQLite's own limit is 32,766 and PostgreSQL's 65,535. Long id lists go as one JSON parameter
+ * instead (see id-list.ts), so this bounds only multi-row INSERTs and the like.
+ */
+export const maxBindParameters = (db: Kysely<any>) => (isD1(db) ? 100 : dialectOf(db) === 'postgres' ? 65_535 : 32_766);
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
