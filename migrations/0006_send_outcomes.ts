@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { oneOf, withId } from './schema-helpers.js';
 
@@ -19,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
-  await db.insertInto('meta').values({ key: 'install_id', value: randomBytes(12).toString('hex') }).execute();
+  await db.insertInto('meta').values({ key: 'install_id', value: randomInstallId(db) }).execute();
 
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // PostgreSQL can swap a CHECK constraint in place (it named the inline ones table_column_check).
@@ -74,6 +73,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('deliveries_send_subscriber').unique().on('deliveries').columns(['send_id', 'subscriber_id']).execute();
   await db.schema.createIndex('deliveries_send_status').on('deliveries').columns(['send_id', 'status', 'id']).execute();
   await db.schema.createIndex('deliveries_subscriber').on('deliveries').column('subscriber_id').execute();
+}
+
+/**
+ * 24 hex characters made by the database, not in JS: on D1 this migration runs as a SQL file
+ * generated once (migrations/d1), where a value computed here would be the same for every install.
+ */
+function randomInstallId(db: Kysely<any>) {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? // gen_random_uuid() is built in since PostgreSQL 13 (random() is not a strong source).
+      sql<string>`substr(md5(gen_random_uuid()::text), 1, 24)`
+    : sql<string>`lower(hex(randomblob(12)))`;
 }
 
 async function addSendColumns(db: Kysely<any>, table: string): Promise<void> {
