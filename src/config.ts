@@ -138,23 +138,28 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
   return result.data;
 }
 
-/** Builds the runtime configuration, creating DATA_DIR and a persistent SECRET on first run. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const e = parseEnv(env);
-  const dataDir = resolve(e.DATA_DIR);
-  // Only the owner: it holds the database and the secret that signs every reader's links.
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+/** What a runtime supplies where the environment is silent. */
+export interface RuntimeDefaults {
+  dataDir: string;
+  databaseUrl: string;
+  publicUrl: string;
+  /** Called only when SECRET is unset. */
+  secret: () => string;
+}
+
+/** The configuration from a parsed environment, with the runtime's own defaults; no I/O. */
+export function buildConfig(e: Env, defaults: RuntimeDefaults): Config {
+  const publicUrl = (e.PUBLIC_URL ?? defaults.publicUrl).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir,
-    databaseUrl: e.DATABASE_URL ?? join(dataDir, 'broadsheet.db'),
+    dataDir: defaults.dataDir,
+    databaseUrl: e.DATABASE_URL ?? defaults.databaseUrl,
     publicUrl,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM?.address ?? `newsletter@${mailDomain(publicUrl)}`,
     mailFromName: e.MAIL_FROM?.name,
-    secret: e.SECRET ?? persistedSecret(dataDir),
+    secret: e.SECRET ?? defaults.secret(),
     secretPrevious: e.SECRET_PREVIOUS ?? [],
     adminApiKey: e.ADMIN_API_KEY,
     publicationName: e.PUBLICATION_NAME ?? 'Broadsheet',
@@ -174,6 +179,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bounceWebhookSecret: e.BOUNCE_WEBHOOK_SECRET,
     sesTopicArns: e.SES_SNS_TOPIC_ARNS ?? [],
   };
+}
+
+/** Builds Node's configuration, creating DATA_DIR and a persistent SECRET on first run. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const e = parseEnv(env);
+  const dataDir = resolve(e.DATA_DIR);
+  // Only the owner: it holds the database and the secret that signs every reader's links.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return buildConfig(e, {
+    dataDir,
+    databaseUrl: join(dataDir, 'broadsheet.db'),
+    publicUrl: `http://localhost:${e.PORT}`,
+    secret: () => persistedSecret(dataDir),
+  });
 }
 
 function dkimConfig(e: Env): Config['dkim'] {

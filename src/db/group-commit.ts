@@ -58,3 +58,9 @@ export function createGroupCommit(db: Db): GroupCommit {
     },
   };
 }
+
+/**
+ * No sharing: each work is its own unit. For D1, where a failed shared unit could not be rolled
+ * back before each work ran again alone.
+ */
+export const directCommit = (db: Db): GroupCommit => ({ run: (work) => atomic(db, work) });
