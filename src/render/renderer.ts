@@ -1,54 +1,46 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compileTemplate } from './compile-template.js';
+import { rendererOver, type CompiledTemplate } from './compiled-renderer.js';
 import { compileMjmlInProcess, type MjmlCompiler } from './mjml-compiler.js';
-import { mailText } from './text-part.js';
 
-/** A template compiled once: HTML and text still holding their `{{placeholders}}`. */
+/** A mail compiled once: HTML and text still holding their `{{placeholders}}`. */
 export interface CompiledMail {
   readonly html: string;
   readonly text: string;
 }
 
 export interface Renderer {
-  /** Compiles `templates/NAME.mjml` inside the shared layout (cached after the first call). */
+  /** `templates/NAME.mjml` compiled inside the shared layout; NAME must have no slots. */
   template(name: string): Promise<CompiledMail>;
-  /** Compiles an MJML fragment given as a string inside the layout (not cached). */
-  compile(contentMjml: string): Promise<CompiledMail>;
-  /** The MJML source of `templates/NAME.mjml`, for callers that fill in `{{> slots}}` first. */
-  source(name: string): Promise<string>;
+  /**
+   * `templates/NAME.mjml` compiled inside the layout with its `{{> slots}}` filled with the
+   * given HTML (braces protected, see protectBraces), and the text part made from the result.
+   */
+  fill(name: string, slots: Readonly<Record<string, string>>): Promise<CompiledMail>;
 }
 
+/** Compiles `templates/NAME.mjml` inside `templates/layout.mjml`. */
+export async function compileTemplateFile(templatesDir: string, name: string, compileMjml: MjmlCompiler): Promise<CompiledTemplate> {
+  const read = (file: string) => readFile(join(templatesDir, `${file}.mjml`), 'utf8');
+  const [layout, source] = await Promise.all([read('layout'), read(name)]);
+  return compileTemplate(layout, source, compileMjml);
+}
+
+/**
+ * Compiles templates/ at run time, once per template for the life of the process, so that on
+ * Node an edited template needs only a restart. The Workers build uses the compiled-templates
+ * module instead (see precompiled-renderer.ts).
+ */
 export function createRenderer(templatesDir: string, compileMjml: MjmlCompiler = compileMjmlInProcess): Renderer {
-  const cache = new Map<string, Promise<CompiledMail>>();
-  const sources = new Map<string, Promise<string>>();
-  const source = (name: string) => {
-    let text = sources.get(name);
-    if (!text) {
-      text = readFile(join(templatesDir, `${name}.mjml`), 'utf8');
-      text.catch(() => sources.delete(name));
-      sources.set(name, text);
+  const cache = new Map<string, Promise<CompiledTemplate>>();
+  return rendererOver((name) => {
+    let entry = cache.get(name);
+    if (!entry) {
+      entry = compileTemplateFile(templatesDir, name, compileMjml);
+      entry.catch(() => cache.delete(name));
+      cache.set(name, entry);
     }
-    return text;
-  };
-
-  async function compile(content: string): Promise<CompiledMail> {
-    const mjml = (await source('layout')).replace('{{> content}}', () => content);
-    const html = await compileMjml(mjml);
-    return { html, text: mailText(html) };
-  }
-
-  return {
-    template(name) {
-      const key = name;
-      let entry = cache.get(key);
-      if (!entry) {
-        entry = source(name).then((c) => compile(c));
-        entry.catch(() => cache.delete(key));
-        cache.set(key, entry);
-      }
-      return entry;
-    },
-    compile,
-    source,
-  };
+    return entry;
+  });
 }

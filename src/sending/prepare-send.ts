@@ -36,18 +36,19 @@ export class SendBuildError extends Error {
 }
 
 /**
- * Compiles a post into a mail whose only placeholders are the per-reader ones (name, email,
- * unsubscribe and preferences links): MJML runs once, and values shared by every reader are
- * filled in here rather than per message. Also used for test sends.
+ * Renders a post into a mail whose only placeholders are the per-reader ones (name, email,
+ * unsubscribe and preferences links): the post goes into the slots of the compiled post
+ * template once, and values shared by every reader are filled in here rather than per
+ * message. Also used for test sends.
  */
 export async function renderPostMail(renderer: Renderer, settings: Settings, post: PostForMail, subject: string): Promise<{ html: string; text: string }> {
   const byline = [post.author, post.published_at ? new Date(post.published_at).toUTCString().slice(5, 16) : null].filter(Boolean).join(' · ');
   const viewUrl = `${settings.public_url}/posts/${encodeURIComponent(post.slug)}`;
-  const content = (await renderer.source('post'))
-    .replace('{{> title}}', () => protectBraces(escapeHtml(post.title)))
-    .replace('{{> byline}}', () => protectBraces(escapeHtml(byline)))
-    .replace('{{> body}}', () => protectBraces(mailBody(post.body_html, viewUrl)));
-  const compiled = await renderer.compile(content);
+  const compiled = await renderer.fill('post', {
+    title: protectBraces(escapeHtml(post.title)),
+    byline: protectBraces(escapeHtml(byline)),
+    body: protectBraces(mailBody(post.body_html, viewUrl)),
+  });
   const shared = {
     publication: settings.name,
     postal_address: settings.postal_address,

@@ -1,4 +1,5 @@
 import type { connect } from 'cloudflare:sockets';
+import { createPrecompiledRenderer } from '../render/precompiled-renderer.js';
 import type { WorkerBindings } from './bindings.js';
 import type { WorkersEdges } from './workers-deps.js';
 
@@ -10,7 +11,7 @@ const notYet = (what: string) => () => {
 export function workersEdges(_env: WorkerBindings, _connect: typeof connect): WorkersEdges {
   return {
     mailer: () => ({ sendRaw: notYet('mailer'), close: async () => {} }),
-    renderer: { template: notYet('renderer'), compile: notYet('renderer'), source: notYet('renderer') },
+    renderer: createPrecompiledRenderer(),
     docsAssets: { read: notYet('docs') },
   };
 }
