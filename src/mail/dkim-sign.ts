@@ -1,5 +1,6 @@
-import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { foldLines } from 'nodemailer/lib/mime-funcs';
+import { bytesToBase64 } from './base64.js';
+import { MailError } from './mailer.js';
+import { importRsaSigningKey, type SigningKey } from './rsa-private-key.js';
 
 export interface DkimSigningOptions {
   domainName: string;
@@ -15,21 +16,30 @@ export interface DkimSigningOptions {
   oversign: readonly string[];
 }
 
-/** Signs whole messages with rsa-sha256, relaxed/relaxed. The key is parsed once, not per message. */
-export function createDkimSigner(options: DkimSigningOptions): (message: Buffer) => Buffer {
-  const key = createPrivateKey(options.privateKey);
+/**
+ * Signs a whole message, returned with its DKIM-Signature field first and every line ending as
+ * CRLF. The message is text whose UTF-8 encoding is what goes on the wire: canonicalisation only
+ * touches ASCII (spaces, tabs, line ends, field names), so working on the string and hashing its
+ * UTF-8 bytes signs exactly the bytes delivered.
+ */
+export type DkimSigner = (message: string) => Promise<string>;
+
+/** rsa-sha256, relaxed/relaxed, on WebCrypto so that it runs on Node and Workers alike. */
+export function createDkimSigner(options: DkimSigningOptions): DkimSigner {
+  // Imported once, not per message; a bad key shows on the first send, as our fault, not the reader's.
+  const key = importRsaSigningKey(options.privateKey).catch((error: unknown) => {
+    throw new MailError(`DKIM_PRIVATE_KEY cannot sign: ${error instanceof Error ? error.message : String(error)}`, 'sender');
+  });
+  key.catch(() => {});
   const names = options.headerFieldNames.map((n) => n.toLowerCase());
   const oversign = new Set(options.oversign.map((n) => n.toLowerCase()));
-  return (message) => {
-    // latin1 maps each byte to one char and back, so hashing what we split reproduces the bytes.
-    // Line ends become CRLF first, as SMTP will deliver them: nodemailer leaves the bare LFs of
-    // text content for the transport to fix, and the signature must cover the delivered form.
-    const text = message.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n');
+  return async (message) => {
+    // Line ends become CRLF first, as SMTP will deliver them, so the signature covers that form.
+    const text = message.replace(/\r\n|\r|\n/g, '\r\n');
     const split = text.indexOf('\r\n\r\n');
     const head = split < 0 ? text : text.slice(0, split + 2);
     const body = split < 0 ? '' : text.slice(split + 4);
-    const header = dkimHeader(options, key, names, oversign, parseHeaders(head), body);
-    return Buffer.from(header + text, 'latin1');
+    return (await dkimHeader(options, await key, names, oversign, parseHeaders(head), body)) + text;
   };
 }
 
@@ -38,7 +48,9 @@ interface HeaderLine {
   line: string;
 }
 
-function dkimHeader(options: DkimSigningOptions, key: KeyObject, names: readonly string[], oversign: ReadonlySet<string>, headers: HeaderLine[], body: string): string {
+const utf8 = new TextEncoder();
+
+async function dkimHeader(options: DkimSigningOptions, key: SigningKey, names: readonly string[], oversign: ReadonlySet<string>, headers: HeaderLine[], body: string): Promise<string> {
   const signed: string[] = [];
   let canonical = '';
   for (const name of names) {
@@ -51,14 +63,24 @@ function dkimHeader(options: DkimSigningOptions, key: KeyObject, names: readonly
     // A name listed beyond the instances present signs their absence: it adds nothing here.
     if (instances.length > 0 && oversign.has(name)) signed.push(name);
   }
-  const bodyHash = createHash('sha256').update(relaxedBody(body), 'latin1').digest('base64');
-  const unsigned = foldLines(
-    `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=${options.domainName}; s=${options.keySelector}; h=${signed.join(':')}; bh=${bodyHash}; b=`,
-    76,
-  );
+  const bodyHash = bytesToBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(relaxedBody(body)))));
+  const tags = ['v=1;', 'a=rsa-sha256;', 'c=relaxed/relaxed;', `d=${options.domainName};`, `s=${options.keySelector};`, `h=${signed.join(':')};`, `bh=${bodyHash};`, 'b='];
+  const unsigned = fold(`DKIM-Signature:`, tags);
   canonical += relaxedHeader(unsigned);
-  const signature = sign('sha256', Buffer.from(canonical, 'latin1'), key).toString('base64');
+  const signature = bytesToBase64(new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, utf8.encode(canonical))));
   return `${unsigned}${signature.match(/.{1,72}/g)!.join('\r\n ')}\r\n`;
+}
+
+/** Joins tags with folding whitespace, starting a new line before one that would pass 76 columns. */
+function fold(start: string, tags: readonly string[]): string {
+  let out = start;
+  let column = start.length;
+  for (const tag of tags) {
+    const breaks = column + 1 + tag.length > 76;
+    out += (breaks ? '\r\n ' : ' ') + tag;
+    column = (breaks ? 1 : column + 1) + tag.length;
+  }
+  return out;
 }
 
 function parseHeaders(head: string): HeaderLine[] {

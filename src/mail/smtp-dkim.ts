@@ -1,14 +1,13 @@
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { createDkimSigner, type DkimSigningOptions } from './dkim-sign.js';
+import type { DkimSigner } from './dkim-sign.js';
 
 /**
  * A nodemailer `stream` plugin that DKIM-signs every message, built or raw. Ours rather than
  * nodemailer's signer because that one lists each header name at most once in `h=`, so it
  * cannot oversign From.
  */
-export function dkimPlugin(options: DkimSigningOptions): Mail.PluginFunction {
-  const signMessage = createDkimSigner(options);
+export function dkimPlugin(signMessage: DkimSigner): Mail.PluginFunction {
   return (mail, done) => {
     mail.message.processFunc((input: Readable) => pipeline(input, signingStream(signMessage), () => {}));
     done();
@@ -16,7 +15,9 @@ export function dkimPlugin(options: DkimSigningOptions): Mail.PluginFunction {
 }
 
 // The signature covers the whole message, so it is collected first (as nodemailer's signer does).
-function signingStream(signMessage: (message: Buffer) => Buffer): Transform {
+// nodemailer encodes what it is given (raw strings, built parts) as UTF-8, so decoding as UTF-8
+// gives back the very text the signer expects.
+function signingStream(signMessage: DkimSigner): Transform {
   const chunks: Buffer[] = [];
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -24,11 +25,10 @@ function signingStream(signMessage: (message: Buffer) => Buffer): Transform {
       callback();
     },
     flush(callback) {
-      try {
-        callback(null, signMessage(Buffer.concat(chunks)));
-      } catch (error) {
-        callback(error as Error);
-      }
+      signMessage(Buffer.concat(chunks).toString('utf8')).then(
+        (signed) => callback(null, Buffer.from(signed, 'utf8')),
+        (error: Error) => callback(error),
+      );
     },
   });
 }

@@ -5,13 +5,8 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Logger } from '../log.js';
 import { classifySmtpFailure } from './failure-policy.js';
 import type { Mailer } from './mailer.js';
+import { createMessageSigner, type DkimOptions } from './dkim-policy.js';
 import { dkimPlugin } from './smtp-dkim.js';
-
-export interface DkimOptions {
-  domainName: string;
-  keySelector: string;
-  privateKey: string;
-}
 
 export interface SmtpOptions {
   url: string;
@@ -19,10 +14,6 @@ export interface SmtpOptions {
   dkim?: DkimOptions | undefined;
   logger?: Logger;
 }
-
-// nodemailer's default list omits List-Unsubscribe-Post; RFC 8058 requires it to be signed.
-// From is oversigned: a second From added after signing breaks the signature.
-const DKIM_HEADERS = { headerFieldNames: 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post:Feedback-ID'.split(':'), oversign: ['From'] };
 
 /** The stream nodemailer reads one message from, recorded by the plugin below. */
 interface Handover {
@@ -40,7 +31,7 @@ export function createSmtpMailer({ url, maxConnections = 5, dkim }: SmtpOptions)
     disableFileAccess: true,
     disableUrlAccess: true,
   } satisfies SMTPPool.Options);
-  if (dkim) transport.use('stream', dkimPlugin({ ...dkim, ...DKIM_HEADERS }));
+  if (dkim) transport.use('stream', dkimPlugin(createMessageSigner(dkim)));
   // A lost connection gives the same error whether it happened before DATA or while we waited
   // for the answer to the final dot, yet only the first is safe to retry. The one thing that
   // tells them apart is whether the message stream was read to its end, and that stream (the

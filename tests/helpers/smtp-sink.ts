@@ -33,6 +33,8 @@ export interface SinkOptions {
    * lost. Return an SMTP error to read the whole message and refuse it (kept in `refused`).
    */
   onMessage?: (index: number) => 'drop' | 'drop-after-data' | { code: number; message: string } | undefined;
+  /** More smtp-server options (TLS, AUTH, timeouts, connection hooks), applied over the defaults. */
+  server?: Partial<SMTPServerOptions>;
 }
 
 /** A real SMTP server on 127.0.0.1 that parses every message it accepts. */
@@ -81,7 +83,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       });
     },
   };
-  const server = new SMTPServer(config);
+  const server = new SMTPServer({ ...config, ...options.server });
   server.server.on('connection', (socket: import('node:net').Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
