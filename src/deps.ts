@@ -21,7 +21,7 @@ export interface Deps {
   config: Config;
   logger: Logger;
   renderer: Renderer;
-  /** Swagger UI's files for /docs: read from node_modules on Node, bundled on Workers. */
+  /** Swagger UI's files for /docs: read from node_modules on Node, from static assets on Workers. */
   docsAssets: DocsAssets;
   /** Where a CSV import keeps the upload and its valid rows between its passes: files under DATA_DIR on Node, memory on Workers. */
   importScratch: ImportScratch;
