@@ -8,6 +8,7 @@ import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import type { MarkdownRenderer } from './posts/markdown-renderer.js';
 import type { Renderer } from './render/renderer.js';
+import type { ImportScratch } from './subscribers/import/import-scratch.js';
 import type { Tokens } from './subscriptions/tokens.js';
 
 /** Everything with a side effect, built once at an entry point and passed down. */
@@ -20,8 +21,10 @@ export interface Deps {
   config: Config;
   logger: Logger;
   renderer: Renderer;
-  /** Swagger UI's files for /docs: read from node_modules on Node, bundled on Workers. */
+  /** Swagger UI's files for /docs: read from node_modules on Node, from static assets on Workers. */
   docsAssets: DocsAssets;
+  /** Where a CSV import keeps the upload and its valid rows between its passes: files under DATA_DIR on Node, memory on Workers. */
+  importScratch: ImportScratch;
   /** Post bodies to HTML, bounded in time (a worker thread on Node). */
   markdown: MarkdownRenderer;
   tokens: Tokens;

@@ -21,6 +21,7 @@ import { createMarkdownWorker } from './render/markdown-worker.js';
 import { createMjmlWorkerCompiler } from './render/mjml-compiler.js';
 import { createRenderer } from './render/renderer.js';
 import { TEMPLATES_DIR } from './paths.js';
+import { createFileScratch } from './subscribers/import/file-scratch.js';
 import { createTokens } from './subscriptions/tokens.js';
 
 
@@ -45,6 +46,7 @@ export async function createNodeDeps(config: Config, logger: Logger, overrides: 
     renderer: overrides.renderer ?? createRenderer(TEMPLATES_DIR, createMjmlWorkerCompiler()),
     markdown: overrides.markdown ?? createMarkdownWorker(),
     docsAssets: overrides.docsAssets ?? nodeSwaggerUiAssets(),
+    importScratch: overrides.importScratch ?? createFileScratch(config.dataDir),
     tokens: overrides.tokens ?? createTokens(config.secret, config.secretPrevious),
     wakeWorker: () => wakeChannel.notify(),
     wakeChannel,

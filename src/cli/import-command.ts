@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
+import { fileUpload } from '../subscribers/import/file-scratch.js';
 import { importSubscribers, type ImportResult } from '../subscribers/import/import-subscribers.js';
 import { UsageError, type Command } from './command.js';
 
@@ -24,7 +25,7 @@ export const importCommand: Command = {
     try {
       result = await importSubscribers(
         deps,
-        { path: file },
+        { file: await fileUpload(file) },
         {
           doubleOptIn,
           onProgress(next, done, total) {

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../log.js';
 import type { Mailer } from '../mail/mailer.js';
 import { renderMarkdownInProcess } from '../posts/markdown-renderer.js';
 import type { Renderer } from '../render/renderer.js';
+import type { ImportScratch } from '../subscribers/import/import-scratch.js';
 import { createTokens } from '../subscriptions/tokens.js';
 import type { WorkerBindings } from './bindings.js';
 import { queueWakeChannel, type QueueWakeChannel } from './queue-wake-channel.js';
@@ -19,6 +20,7 @@ export interface WorkersEdges {
   mailer: (config: Config, logger: Logger) => Mailer;
   renderer: Renderer;
   docsAssets: DocsAssets;
+  importScratch: ImportScratch;
 }
 
 export interface WorkersDeps extends Deps {
@@ -46,6 +48,7 @@ export function createWorkersDeps(env: WorkerBindings, config: Config, edges: Wo
     // Workers bound CPU time per invocation themselves.
     markdown: renderMarkdownInProcess,
     docsAssets: edges.docsAssets,
+    importScratch: edges.importScratch,
     tokens: createTokens(config.secret, config.secretPrevious),
     wakeWorker: () => wakeChannel.notify(),
     wakeChannel,

@@ -1,11 +1,19 @@
 import type { connect } from 'cloudflare:sockets';
+import { fetcherDocsAssets } from '../http/docs-assets-fetcher.js';
 import { createSocketSmtpMailer } from '../mail/socket-smtp-mailer.js';
+import { createMemoryScratch } from '../subscribers/import/memory-scratch.js';
 import { createPrecompiledRenderer } from '../render/precompiled-renderer.js';
 import type { WorkerBindings } from './bindings.js';
 import type { WorkersEdges } from './workers-deps.js';
 
+// Swagger UI's two files come from the static assets (`npm run build:worker-assets`), not the bundle.
+function assetsOf(env: WorkerBindings) {
+  if (!env.ASSETS) throw new Error('The ASSETS binding is missing: see [assets] in wrangler.toml');
+  return env.ASSETS;
+}
+
 /** The Workers implementations of the edges Node builds from files and nodemailer. */
-export function workersEdges(_env: WorkerBindings, connectSocket: typeof connect): WorkersEdges {
+export function workersEdges(env: WorkerBindings, connectSocket: typeof connect): WorkersEdges {
   return {
     mailer: (config) => {
       if (!config.smtpUrl) throw new Error('SMTP_URL is not set');
@@ -18,10 +26,8 @@ export function workersEdges(_env: WorkerBindings, connectSocket: typeof connect
       });
     },
     renderer: createPrecompiledRenderer(),
-    docsAssets: {
-      read: async () => {
-        throw new Error('docs assets: not wired yet');
-      },
-    },
+    docsAssets: fetcherDocsAssets(assetsOf(env)),
+    // A quarter of an isolate's 128 MB: rows held as objects take about 5× the CSV's size.
+    importScratch: createMemoryScratch(16 * 1024 * 1024),
   };
 }

@@ -44,7 +44,7 @@ export interface TestContext {
  * gets its own, so tests never share state.
  */
 export async function createTestContext(
-  options: { env?: Record<string, string>; clock?: Clock; smtp?: SinkOptions } = {},
+  options: { env?: Record<string, string>; clock?: Clock; smtp?: SinkOptions; deps?: Partial<Deps> } = {},
 ): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'broadsheet-test-'));
   const smtp = await startSmtpSink(options.smtp);
@@ -66,7 +66,7 @@ export async function createTestContext(
   // MJML compiles in-process here: a worker thread per test context would load MJML each time.
   // The server-process tests run the worker-thread compiler that production uses.
   const renderer = createRenderer(TEMPLATES_DIR);
-  const deps = await createNodeDeps(config, silentLogger, { renderer, ...(options.clock ? { clock: options.clock } : {}) });
+  const deps = await createNodeDeps(config, silentLogger, { renderer, ...(options.clock ? { clock: options.clock } : {}), ...options.deps });
   const app = createApp(deps);
   let loop: WorkerLoop | undefined;
   return {

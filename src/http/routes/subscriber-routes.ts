@@ -1,14 +1,13 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createRoute, z } from '@hono/zod-openapi';
 import { iso } from '../../clock.js';
 import { SUBSCRIBER_STATUSES } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
-import { DomainError, Invalid } from '../../errors.js';
+import { Invalid } from '../../errors.js';
 import { createSubscriber } from '../../subscribers/create-subscriber.js';
 import { eraseSubscriber } from '../../subscribers/erase-subscriber.js';
 import { exportSubscribersCsv } from '../../subscribers/export-subscribers.js';
 import { getSubscriber } from '../../subscribers/get-subscriber.js';
+import { uploadTooLarge } from '../../subscribers/import/import-scratch.js';
 import { importSubscribers } from '../../subscribers/import/import-subscribers.js';
 import { listSubscribers, MAX_PAGE } from '../../subscribers/list-subscribers.js';
 import type { SubscriberFilter } from '../../subscribers/subscriber-page.js';
@@ -16,7 +15,10 @@ import { parseTimestamp } from '../../subscribers/timestamp.js';
 import { updateSubscriber } from '../../subscribers/update-subscriber.js';
 import { adminSecurity, createRouter, errorResponses, IdParam } from '../openapi.js';
 
-/** Large enough for a list of a few million readers; the body is streamed to disk, never held. */
+/**
+ * Large enough for a list of a few million readers; the body is streamed to disk, never held, on
+ * Node. An import scratch that holds it (in memory, on Workers) may set a lower limit.
+ */
 export const IMPORT_MAX_BYTES = 100 * 1024 * 1024;
 
 const Subscriber = z
@@ -201,13 +203,11 @@ export function subscriberRoutes(deps: Deps) {
       if (/^(application\/json|multipart\/|application\/x-www-form-urlencoded)/i.test(type)) {
         throw new Invalid('Send the CSV file itself as the request body, with Content-Type: text/csv');
       }
-      if (Number(c.req.header('content-length') ?? 0) > IMPORT_MAX_BYTES) {
-        throw new DomainError('payload_too_large', `The file must be at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB`);
-      }
+      const maxBytes = Math.min(IMPORT_MAX_BYTES, deps.importScratch.maxBytes);
+      if (Number(c.req.header('content-length') ?? 0) > maxBytes) throw uploadTooLarge(maxBytes);
       const body = c.req.raw.body;
       if (!body) throw new Invalid('The body is empty: send the CSV file');
-      const stream = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
-      const result = await importSubscribers(deps, { stream }, { doubleOptIn: c.req.valid('query').double_opt_in, maxBytes: IMPORT_MAX_BYTES });
+      const result = await importSubscribers(deps, { stream: body }, { doubleOptIn: c.req.valid('query').double_opt_in, maxBytes });
       return c.json(result, 200);
     },
   );

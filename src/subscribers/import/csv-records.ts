@@ -1,7 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { parse, type Options } from 'csv-parse';
+// csv-parse's web-streams build: its only Node import is node:stream/web, whose classes are the
+// web globals on Node and (with nodejs_compat) on Workers, so one reader serves both; the sync
+// build would need the whole file as one string, and the Node-stream build would tie this module
+// to node:stream.
+import { parse, type Options } from 'csv-parse/stream';
 import { Invalid } from '../../errors.js';
+import type { StoredUpload } from './import-scratch.js';
 
 export interface CsvRecord {
   /** The line the record starts on, counting from 1 (the header). */
@@ -26,23 +29,37 @@ const OPTIONS: Options = {
  * or CR line ends, line breaks inside quotes. A file that is not UTF-8 text, or whose quoting
  * is broken, fails with an Invalid naming the line.
  */
-export async function* readCsvRecords(path: string, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(upload: StoredUpload, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRecord> {
   let line = 1;
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
-  const parser = parse(OPTIONS);
-  pipeline(file, new Utf8Guard(onBytes), parser, () => {});
+  const records = parsed(utf8Checked(upload.chunks(), onBytes), OPTIONS);
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
+    for await (const fields of records) {
       yield { line, fields };
       line += 1 + lineBreaks(fields);
     }
   } catch (error) {
     if (error instanceof Invalid) throw error;
-    throw new Invalid(`The CSV is malformed in the record starting on line ${await failingLine(path)}: ${describe(error)}. Nothing was imported.`);
-  } finally {
-    file.destroy();
-    parser.destroy();
+    throw new Invalid(`The CSV is malformed in the record starting on line ${await failingLine(upload)}: ${describe(error)}. Nothing was imported.`);
   }
+}
+
+/**
+ * The records of `chunks`, read as the parser asks for them. Leaving the loop over them early
+ * cancels the stream, which cancels the read of the upload.
+ */
+function parsed(chunks: AsyncIterable<Uint8Array>, options: Options): ReadableStream<string[]> {
+  const source = chunks[Symbol.asyncIterator]();
+  const bytes = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await source.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await source.return?.();
+    },
+  });
+  return bytes.pipeThrough(parse(options) as TransformStream<Uint8Array, string[]>);
 }
 
 function lineBreaks(fields: string[]): number {
@@ -55,7 +72,7 @@ function lineBreaks(fields: string[]): number {
  * Where parsing fails. Records parsed just before an error can be dropped from the stream, so
  * the fast pass cannot always tell; this slower pass counts lines as each record is parsed.
  */
-async function failingLine(path: string): Promise<number> {
+async function failingLine(upload: StoredUpload): Promise<number> {
   let next = 1;
   const options: Options<string[]> = {
     ...OPTIONS,
@@ -65,7 +82,7 @@ async function failingLine(path: string): Promise<number> {
     },
   };
   try {
-    for await (const _ of createReadStream(path).pipe(parse(options))) {
+    for await (const _ of parsed(upload.chunks(), options)) {
       // Only the count matters.
     }
   } catch {
@@ -93,35 +110,24 @@ function describe(error: unknown): string {
  * Passes bytes through unchanged after checking that they are UTF-8 text, so binary files and
  * UTF-16 or Latin-1 exports get a clear answer instead of mojibake in the list.
  */
-class Utf8Guard extends Transform {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private offset = 0;
-
-  constructor(private readonly onBytes?: (bytes: number) => void) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+async function* utf8Checked(chunks: AsyncIterable<Uint8Array>, onBytes?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  for await (const chunk of chunks) {
     const zero = chunk.indexOf(0);
-    if (zero !== -1) {
-      return callback(new Invalid(`The file holds binary data (a zero byte at byte ${this.offset + zero + 1}), not CSV text. Nothing was imported.`));
-    }
+    if (zero !== -1) throw new Invalid(`The file holds binary data (a zero byte at byte ${offset + zero + 1}), not CSV text. Nothing was imported.`);
     try {
-      this.decoder.decode(chunk, { stream: true });
+      decoder.decode(chunk, { stream: true });
     } catch {
-      return callback(new Invalid(`The file is not UTF-8 text (invalid bytes after byte ${this.offset}); save it as "CSV UTF-8". Nothing was imported.`));
+      throw new Invalid(`The file is not UTF-8 text (invalid bytes after byte ${offset}); save it as "CSV UTF-8". Nothing was imported.`);
     }
-    this.offset += chunk.length;
-    this.onBytes?.(this.offset);
-    callback(null, chunk);
+    offset += chunk.length;
+    onBytes?.(offset);
+    yield chunk;
   }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.decoder.decode();
-    } catch {
-      return callback(new Invalid('The file is not UTF-8 text (it ends inside a character). Nothing was imported.'));
-    }
-    callback();
+  try {
+    decoder.decode();
+  } catch {
+    throw new Invalid('The file is not UTF-8 text (it ends inside a character). Nothing was imported.');
   }
 }

@@ -1,24 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { iso } from '../../clock.js';
 import type { Deps } from '../../deps.js';
-import { DomainError, Invalid } from '../../errors.js';
+import { Invalid } from '../../errors.js';
 import { readCsvRecords } from './csv-records.js';
 import { applyImportBatch } from './import-batch.js';
 import { readHeader, type ColumnMap } from './import-columns.js';
 import { isRowError, parseImportRow, type ImportRow, type RowError } from './import-row.js';
-import { createRowSpool, type RowSpool } from './row-spool.js';
+import { capBytes, type RowSpool, type StoredUpload } from './import-scratch.js';
 
-export type ImportSource = { path: string } | { stream: Readable };
+/** An upload's bytes (a request body, a Node Readable), or a file already kept (the CLI's). */
+export type ImportSource = { stream: AsyncIterable<Uint8Array | string> } | { file: StoredUpload };
 
 export interface ImportOptions {
   /** Mail every new reader a confirmation instead of adding them active. */
   doubleOptIn?: boolean | undefined;
-  /** Refuse a streamed body larger than this (bytes). */
+  /** Refuse a streamed body larger than this (bytes); the scratch's own limit applies too. */
   maxBytes?: number | undefined;
   /** `checking`: bytes of the file read; `importing`: valid rows applied of all. */
   onProgress?: ((phase: 'checking' | 'importing', done: number, total: number) => void) | undefined;
@@ -37,7 +32,7 @@ export interface ImportResult {
   ignored_columns: string[];
 }
 
-type ImportDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'wakeWorker'>;
+type ImportDeps = Pick<Deps, 'db' | 'clock' | 'wakeWorker' | 'importScratch'>;
 
 // One transaction each: big enough that commits are few, small enough (~0.1 s) that other
 // requests are not kept waiting long for the database.
@@ -47,38 +42,31 @@ const MAX_REPORTED = 1000;
 /**
  * Imports a CSV list (see import-columns.ts for the columns). The checking pass reads the whole
  * file, validating every row and keeping the valid ones aside, so a malformed file imports
- * nothing; the applying pass writes them in batches of BATCH_ROWS. Memory stays flat whatever
- * the file size: a streamed body is first copied to a private temporary file under DATA_DIR.
+ * nothing; the applying pass writes them in batches of BATCH_ROWS. The upload and the valid
+ * rows wait in `deps.importScratch` between the passes (files on Node, so memory stays flat
+ * whatever the file size).
  */
 export async function importSubscribers(deps: ImportDeps, source: ImportSource, options: ImportOptions = {}): Promise<ImportResult> {
-  const dir = join(deps.config.dataDir, 'tmp');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temporary: string[] = [];
-  const tempFile = (suffix: string) => {
-    const path = join(dir, `import-${randomUUID()}.${suffix}`);
-    temporary.push(path);
-    return path;
-  };
+  const space = await deps.importScratch.open();
   try {
-    let path: string;
-    if ('path' in source) path = source.path;
-    else await spool(source.stream, (path = tempFile('csv')), options.maxBytes ?? Number.POSITIVE_INFINITY);
-    const rows = createRowSpool(tempFile('ndjson'));
-    const checked = await check(deps, path, rows, options);
+    const maxBytes = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, deps.importScratch.maxBytes);
+    const file = 'file' in source ? source.file : await space.keep(capBytes(source.stream, maxBytes));
+    const rows = space.rowSpool();
+    const checked = await check(deps, file, rows, options);
     return await apply(deps, rows, checked, options);
   } finally {
-    await Promise.all(temporary.map((p) => rm(p, { force: true })));
+    await space.release();
   }
 }
 
 /** The checking pass: every row validated; the valid ones go to the spool. */
-async function check(deps: ImportDeps, path: string, spool: RowSpool, options: ImportOptions): Promise<ImportResult & { valid: number }> {
-  const size = (await stat(path)).size;
+async function check(deps: ImportDeps, file: StoredUpload, spool: RowSpool, options: ImportOptions): Promise<ImportResult & { valid: number }> {
+  const { size } = file;
   let columns: ColumnMap | undefined;
   const result = { created: 0, updated: 0, skipped: 0, invalid: 0, errors: [] as RowError[], errors_truncated: false, confirmations_queued: 0, valid: 0 };
   const now = deps.clock.now();
   try {
-    for await (const record of readCsvRecords(path, (bytes) => options.onProgress?.('checking', bytes, size))) {
+    for await (const record of readCsvRecords(file, (bytes) => options.onProgress?.('checking', bytes, size))) {
       if (!columns) {
         columns = readHeader(record.fields);
         continue;
@@ -135,17 +123,4 @@ async function apply(deps: ImportDeps, spool: RowSpool, checked: ImportResult & 
  */
 function giveWay(heldMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(heldMs / 2, 100)));
-}
-
-/** Copies a stream to a new private file, refusing more than `maxBytes`. */
-async function spool(stream: Readable, path: string, maxBytes: number): Promise<void> {
-  let size = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > maxBytes) callback(new DomainError('payload_too_large', `The file must be at most ${Math.floor(maxBytes / 1024 / 1024)} MB`));
-      else callback(null, chunk);
-    },
-  });
-  await pipeline(stream, limit, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
 }
