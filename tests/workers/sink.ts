@@ -1,4 +1,6 @@
-import { inject } from 'vitest';
+import { testEnv } from './d1-reset.js';
+
+const SINK_URL = testEnv.SINK_URL as string;
 
 export interface SinkMessage {
   envelope: { from: string; to: string[] };
@@ -12,12 +14,12 @@ export interface SinkMessage {
 /** The Node SMTP server's window (tests/helpers/workers-global-setup.ts). */
 export const sink = {
   async messages(to?: string): Promise<SinkMessage[]> {
-    const url = new URL('/messages', inject('sinkUrl'));
+    const url = new URL('/messages', SINK_URL);
     if (to) url.searchParams.set('to', to);
     return (await fetch(url)).json();
   },
   async clear(): Promise<void> {
-    await fetch(new URL('/messages', inject('sinkUrl')), { method: 'DELETE' });
+    await fetch(new URL('/messages', SINK_URL), { method: 'DELETE' });
   },
   /** Polls until `predicate` holds for the messages, or fails after `timeoutMs`. */
   async waitFor(predicate: (messages: SinkMessage[]) => boolean, timeoutMs = 30_000): Promise<SinkMessage[]> {

@@ -111,7 +111,7 @@ function describe(error: unknown): string {
  * UTF-16 or Latin-1 exports get a clear answer instead of mojibake in the list.
  */
 async function* utf8Checked(chunks: AsyncIterable<Uint8Array>, onBytes?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let offset = 0;
   for await (const chunk of chunks) {
     const zero = chunk.indexOf(0);
