@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { idIn } from '../db/id-list.js';
 import { Invalid } from '../errors.js';
 
 export const MAX_TAGS = 50;
@@ -32,7 +33,7 @@ export async function tagsOf(db: Db, subscriberIds: readonly number[]): Promise<
   const rows = await db
     .selectFrom('subscriber_tags')
     .select(['subscriber_id', 'tag'])
-    .where('subscriber_id', 'in', subscriberIds)
+    .where(idIn(db, 'subscriber_id', subscriberIds))
     .orderBy('tag')
     .execute();
   for (const row of rows) tags.get(row.subscriber_id)!.push(row.tag);
