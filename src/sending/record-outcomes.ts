@@ -34,7 +34,7 @@ const settledAs = (eb: ExpressionBuilder<Database, 'deliveries'>, statuses: Deli
  * twice (a lease that ran out while its worker was still busy, a repeated queue message) is
  * counted once.
  *
- * One `atomicBatch` of at most seven statements however many outcomes, each binding a handful of
+ * One `atomicBatch` of at most eight statements however many outcomes, each binding a handful of
  * values (the ids and per-row errors go as one JSON parameter): D1 runs no interactive
  * transaction and binds at most 100 values per statement. So the counters cannot be added up
  * from affected-row counts in code between statements; instead each UPDATE stamps the rows it
