@@ -147,6 +147,8 @@ export interface DeliveriesTable {
   message_id: string | null;
   sent_at: Timestamp | null;
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The flush that recorded this row's outcome (see record-outcomes.ts). */
+  outcome_batch: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SubscriberTagsTable {

@@ -1,14 +1,15 @@
 import type { Db } from '../db/database.js';
+import { idIn } from '../db/id-list.js';
 
 /**
- * A permanent refusal of an address, from any kind of mail: the reader is marked bounced, so no
- * later send or confirmation goes to it. Readers already bounced or complained stay as they are.
+ * A permanent refusal of these addresses, from any kind of mail: the readers are marked bounced,
+ * so no later send or confirmation goes to them. Readers already bounced or complained stay as
+ * they are. Returned unexecuted, to run in the same `atomicBatch` as the outcomes that found it.
  */
-export async function markBounced(db: Db, subscriberId: number, now: string): Promise<void> {
-  await db
+export function markBounced(db: Db, subscriberIds: readonly number[], now: string) {
+  return db
     .updateTable('subscribers')
     .set({ status: 'bounced', updated_at: now })
-    .where('id', '=', subscriberId)
-    .where('status', 'in', ['pending', 'active', 'unsubscribed'])
-    .execute();
+    .where(idIn(db, 'id', subscriberIds))
+    .where('status', 'in', ['pending', 'active', 'unsubscribed']);
 }

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Expression, type Selectable, type Sql
 import { addMs, iso } from '../clock.js';
 import type { Database, Db } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
+import { idIn } from '../db/id-list.js';
 import { staleBefore } from './worker-presence.js';
 
 /** The tables whose rows workers claim with a lease: mailings' deliveries and transactional mail. */
@@ -92,7 +93,7 @@ export async function releaseLeased(db: Db, table: LeasedTable, ids: number[]): 
   await db
     .updateTable(table)
     .set((eb) => ({ lease_until: null, claimed_by: null, attempts: eb('attempts', '-', 1) }))
-    .where('id', 'in', ids)
+    .where(idIn(db, 'id', ids))
     .where('status', '=', 'pending')
     .execute();
 }

@@ -1,4 +1,6 @@
-import { atomic } from '../db/atomic.js';
+import { atomicBatch } from '../db/atomic.js';
+import { idIn } from '../db/id-list.js';
+import { jsonRows } from '../db/json-rows.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { AttemptOutcome, BuiltMessage, Dispatcher } from '../delivery/dispatcher.js';
@@ -139,7 +141,7 @@ export function createMailQueueTask(deps: Deps, presence: WorkerPresence, dispat
     const subscribers = await db
       .selectFrom('subscribers')
       .select(['id', 'email', 'name', 'status', 'unsubscribed_at'])
-      .where('id', 'in', claimed.map((c) => c.subscriber_id))
+      .where(idIn(db, 'subscribers.id', claimed.map((c) => c.subscriber_id)))
       // Suppressed since the mail was queued: treated as gone, so it is skipped.
       .where(notSuppressed)
       .execute();
@@ -188,18 +190,38 @@ interface ClaimedJob {
   created_at: string;
 }
 
-/** One commit for the whole pass; a hard bounce on a confirmation also stops the address. */
+/**
+ * One unit for the whole pass, whatever its size: one UPDATE reads every row's change from one
+ * JSON parameter (D1 binds at most 100 values per statement and has no interactive transaction),
+ * and a hard bounce on a confirmation also stops the address. A column an outcome does not
+ * name keeps its value; a row no longer pending (recorded by another worker) is left alone.
+ */
 async function record(deps: Deps, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const { db } = deps;
   const now = iso(deps.clock.now());
-  await atomic(deps.db, async (trx) => {
-    for (const { id, bounce, ...change } of outcomes as Array<Outcome & { bounce?: number }>) {
-      await trx
-        .updateTable('mail_queue')
-        .set({ ...change, lease_until: null, claimed_by: null, ...(change.status === 'sent' ? { sent_at: now } : {}) })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .execute();
-      if (bounce !== undefined) await markBounced(trx, bounce, now);
-    }
-  });
+  const rows = outcomes.map((o) => ({
+    job_id: o.id,
+    status: o.status,
+    message_id: o.status === 'sent' ? o.message_id : null,
+    last_error: o.status === 'sent' ? null : o.last_error,
+    next_attempt_at: o.status === 'pending' ? o.next_attempt_at : null,
+  }));
+  const columns = { job_id: 'bigint', status: 'text', message_id: 'text', last_error: 'text', next_attempt_at: 'text' } as const;
+  const update = db
+    .updateTable('mail_queue')
+    .from(jsonRows(db, rows, columns).as('o'))
+    .set((eb) => ({
+      status: eb.ref('o.status'),
+      message_id: eb.fn.coalesce('o.message_id', 'mail_queue.message_id'),
+      last_error: eb.fn.coalesce('o.last_error', 'mail_queue.last_error'),
+      next_attempt_at: eb.fn.coalesce('o.next_attempt_at', 'mail_queue.next_attempt_at'),
+      sent_at: eb.case().when('o.status', '=', 'sent').then(now).else(eb.ref('mail_queue.sent_at')).end(),
+      lease_until: null,
+      claimed_by: null,
+    }))
+    .whereRef('mail_queue.id', '=', 'o.job_id')
+    .where('mail_queue.status', '=', 'pending');
+  const bounced = outcomes.flatMap((o) => ('bounce' in o && o.bounce !== undefined ? [o.bounce] : []));
+  await atomicBatch(db, bounced.length > 0 ? [update, markBounced(db, bounced, now)] : [update]);
 }

@@ -2,6 +2,7 @@ import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { AttemptOutcome, BuiltMessage, Dispatcher } from '../delivery/dispatcher.js';
 import type { SubscriberStatus } from '../db/database.js';
+import { idIn } from '../db/id-list.js';
 import type { Task } from '../jobs/worker.js';
 import type { WorkerPresence } from '../jobs/worker-presence.js';
 import { listUnsubscribeValue } from '../mail/list-headers.js';
@@ -202,7 +203,7 @@ export function createSendTask(deps: Deps, presence: WorkerPresence, dispatcher:
     const ids = claimed.flatMap((d) => (d.subscriber_id === null ? [] : [d.subscriber_id]));
     if (ids.length === 0) return new Map();
     // Suppressed since the snapshot (a complaint, an editor's entry): treated as gone.
-    const rows = await db.selectFrom('subscribers').select(['id', 'email', 'name', 'status']).where('id', 'in', ids).where(notSuppressed).execute();
+    const rows = await db.selectFrom('subscribers').select(['id', 'email', 'name', 'status']).where(idIn(db, 'subscribers.id', ids)).where(notSuppressed).execute();
     return new Map(rows.map((r) => [r.id, r]));
   }
 

@@ -1,4 +1,7 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../db/database.js';
+import { idIn } from '../db/id-list.js';
+import { jsonRows } from '../db/json-rows.js';
 import { Invalid } from '../errors.js';
 
 export const MAX_TAGS = 50;
@@ -32,7 +35,7 @@ export async function tagsOf(db: Db, subscriberIds: readonly number[]): Promise<
   const rows = await db
     .selectFrom('subscriber_tags')
     .select(['subscriber_id', 'tag'])
-    .where('subscriber_id', 'in', subscriberIds)
+    .where(idIn(db, 'subscriber_id', subscriberIds))
     .orderBy('tag')
     .execute();
   for (const row of rows) tags.get(row.subscriber_id)!.push(row.tag);
@@ -41,12 +44,19 @@ export async function tagsOf(db: Db, subscriberIds: readonly number[]): Promise<
 
 /** Adds tags to subscribers; tags they already have are left alone. Call inside a transaction. */
 export async function addTags(db: Db, pairs: ReadonlyArray<{ subscriber_id: number; tag: string }>): Promise<void> {
-  // Two columns per row: 400 rows stay far below every dialect's bound-parameter limit.
-  for (let i = 0; i < pairs.length; i += 400) {
-    await db
-      .insertInto('subscriber_tags')
-      .values(pairs.slice(i, i + 400))
-      .onConflict((oc) => oc.columns(['subscriber_id', 'tag']).doNothing())
-      .execute();
-  }
+  if (pairs.length === 0) return;
+  // One statement for any number of pairs, read from one JSON parameter: D1 binds at most 100
+  // values per statement, which a multi-row VALUES of two columns exceeds at 51 pairs.
+  await db
+    .insertInto('subscriber_tags')
+    .columns(['subscriber_id', 'tag'])
+    .expression(
+      db
+        .selectFrom(jsonRows(db, pairs, { subscriber_id: 'bigint', tag: 'text' }).as('p'))
+        .select(['p.subscriber_id', 'p.tag'])
+        // SQLite would read the ON of ON CONFLICT as a join constraint of the FROM without a WHERE.
+        .where(sql<SqlBool>`true`),
+    )
+    .onConflict((oc) => oc.columns(['subscriber_id', 'tag']).doNothing())
+    .execute();
 }

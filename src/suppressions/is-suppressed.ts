@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.js';
+import { textIn } from '../db/id-list.js';
 import { addressSuppression, domainOf, domainSuppression } from './suppression-value.js';
 
-// Keeps each lookup well under every dialect's limit on bound parameters.
+// Addresses per lookup: the hashes go as one parameter (see id-list.ts), kept to tens of kilobytes.
 const CHUNK = 400;
 
 /**
@@ -19,7 +20,7 @@ export async function suppressedAmong(db: Db, normalizedEmails: readonly string[
     const rows = await db
       .selectFrom('suppressions')
       .select(['kind', 'value_hash'])
-      .where('value_hash', 'in', [...addresses.keys(), ...domains.keys()])
+      .where(textIn(db, 'value_hash', [...addresses.keys(), ...domains.keys()]))
       .execute();
     const blockedDomains = new Set<string>();
     for (const row of rows) {
