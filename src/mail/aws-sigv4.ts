@@ -40,7 +40,8 @@ export async function signAwsRequest(request: SignableRequest, credentials: AwsC
   ].join('\n');
   const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, credentialScope, hex(await sha256(canonicalRequest))].join('\n');
-  let key: Uint8Array<ArrayBuffer> = utf8.encode(`AWS4${credentials.secretAccessKey}`);
+  // A copy: Workers' TextEncoder types its result over ArrayBufferLike, which importKey refuses.
+  let key = new Uint8Array(utf8.encode(`AWS4${credentials.secretAccessKey}`));
   for (const part of [day, scope.region, scope.service, 'aws4_request']) key = await hmac(key, part);
   const signature = hex(await hmac(key, stringToSign));
   return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}` };
