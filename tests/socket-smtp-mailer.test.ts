@@ -263,6 +263,14 @@ describe('socket SMTP mailer: failures are classified', () => {
     expect(s.messages.map((mail) => mail.envelope.to[0])).toEqual(['reader@example.org']);
   });
 
+  it('refuses envelope addresses that would smuggle in SMTP commands', async () => {
+    const s = await sink();
+    const m = mailer(s);
+    expect((await failureOf(send(m, 'a@example.org>\r\nRCPT TO:<b@example.org'))).kind).toBe('recipient');
+    expect((await failureOf(m.sendRaw({ from: 'x@example.com>\r\nRSET', to: 'a@example.org' }, message('a@example.org')))).kind).toBe('sender');
+    expect(s.stats.connections).toBe(0);
+  });
+
   it('no server listening is transient', async () => {
     const s = await sink();
     const url = s.url;
