@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSesUrl } from './mail/ses-url.js';
 
 /** A rate limit such as `10/1m`: at most `count` events per `windowMs`; count 0 disables it. */
 export interface RateLimit {
@@ -51,6 +52,16 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SES_URL: z
+    .url({ protocol: /^https?$/ })
+    .superRefine((value, ctx) => {
+      try {
+        parseSesUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   MAIL_FROM: mailbox.optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SECRET_PREVIOUS: z
@@ -81,7 +92,7 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'expected comma-separated SNS topic ARNs')))
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-});
+}).refine((e) => !(e.SMTP_URL && e.SES_URL), { path: ['SES_URL'], message: 'SMTP_URL is set too; mail goes one way, set only one of them' });
 
 export type Env = z.infer<typeof schema>;
 
@@ -92,6 +103,8 @@ export interface Config {
   databaseUrl: string;
   publicUrl: string;
   smtpUrl: string | undefined;
+  /** Amazon SES over its HTTP API instead of SMTP (see src/mail/ses-url.ts). */
+  sesUrl: string | undefined;
   /** The sender address (MAIL_FROM without its name). */
   mailFrom: string;
   /** The name given in MAIL_FROM (`Name <address>`): the default sender name in settings. */
@@ -157,6 +170,7 @@ export function buildConfig(e: Env, defaults: RuntimeDefaults): Config {
     databaseUrl: e.DATABASE_URL ?? defaults.databaseUrl,
     publicUrl,
     smtpUrl: e.SMTP_URL,
+    sesUrl: e.SES_URL,
     mailFrom: e.MAIL_FROM?.address ?? `newsletter@${mailDomain(publicUrl)}`,
     mailFromName: e.MAIL_FROM?.name,
     secret: e.SECRET ?? defaults.secret(),

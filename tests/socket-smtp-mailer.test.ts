@@ -153,6 +153,17 @@ describe('socket SMTP mailer: message content', () => {
     expect(mail!.parsed.text).toContain('.leading dot\n..two dots\n.\nZoë, naïve café ✓\n' + long);
   });
 
+  it('asks for BODY=8BITMIME and SMTPUTF8 only when the message or the addresses need them', async () => {
+    const args: unknown[] = [];
+    const s = await sink({ server: { onMailFrom: (address, _session, callback) => (args.push(address.args), callback()) } });
+    const m = mailer(s);
+    await send(m, 'reader@example.org', message('reader@example.org', 'plain ASCII\r\n'));
+    await send(m, 'reader@example.org', message('reader@example.org', 'café\r\n'));
+    await send(m, 'zoë@exämple.org', message('zoë@exämple.org', 'café\r\n'));
+    expect(args).toEqual([false, { BODY: '8BITMIME' }, { BODY: '8BITMIME', SMTPUTF8: true }]);
+    expect((await s.waitFor(3)).map((mail) => mail.envelope.to[0])).toEqual(['reader@example.org', 'reader@example.org', 'zoë@exämple.org']);
+  });
+
   it('signs with DKIM so that mailauth verifies it, From oversigned, with PKCS#8 and PKCS#1 keys alike', async () => {
     const key = dkimKey();
     const pkcs1 = createPrivateKey(key.env.DKIM_PRIVATE_KEY).export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -250,6 +261,14 @@ describe('socket SMTP mailer: failures are classified', () => {
     const failure = await failureOf(send(mailer(s), 'reader@example.org'));
     expect(failure.kind).toBe('unknown');
     expect(s.messages.map((mail) => mail.envelope.to[0])).toEqual(['reader@example.org']);
+  });
+
+  it('refuses envelope addresses that would smuggle in SMTP commands', async () => {
+    const s = await sink();
+    const m = mailer(s);
+    expect((await failureOf(send(m, 'a@example.org>\r\nRCPT TO:<b@example.org'))).kind).toBe('recipient');
+    expect((await failureOf(m.sendRaw({ from: 'x@example.com>\r\nRSET', to: 'a@example.org' }, message('a@example.org')))).kind).toBe('sender');
+    expect(s.stats.connections).toBe(0);
   });
 
   it('no server listening is transient', async () => {

@@ -67,6 +67,6 @@ export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onT
   } catch (error) {
     throw error instanceof SmtpConnectionError ? error : new SmtpConnectionError(error instanceof Error ? error.message : String(error));
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

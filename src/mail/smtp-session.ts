@@ -128,16 +128,12 @@ export async function openSmtpSession({ connect, target, clientName, timeoutMs }
 
 type Exchange = (line: string | undefined, command: string, expect: string) => Promise<SmtpReply>;
 
-/** EHLO, or HELO for a server that refuses it; the capabilities by keyword, with their parameters. */
+/**
+ * EHLO, and the capabilities by keyword with their parameters. No HELO fallback: submission
+ * servers (587, 465; port 25 is closed on Workers) speak ESMTP (RFC 6409).
+ */
 async function hello(exchange: Exchange, clientName: string): Promise<Map<string, string>> {
-  let reply: SmtpReply;
-  try {
-    reply = await exchange(`EHLO ${clientName}`, 'EHLO', '2');
-  } catch (error) {
-    if (!(error instanceof SmtpFailure) || error.responseCode === undefined || error.responseCode === 421) throw error;
-    await exchange(`HELO ${clientName}`, 'HELO', '2');
-    return new Map();
-  }
+  const reply = await exchange(`EHLO ${clientName}`, 'EHLO', '2');
   const capabilities = new Map<string, string>();
   for (const line of reply.lines.slice(1)) {
     const [keyword = '', ...rest] = line.trim().split(/[\s=]+/);

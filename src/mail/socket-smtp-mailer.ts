@@ -59,6 +59,9 @@ export function createSocketSmtpMailer({ url, connect, clientName, maxConnection
   return {
     async sendRaw(envelope, raw) {
       if (closed) throw new MailError('The mailer is closed', 'transient');
+      // Addresses go into command lines: a line break in one would be a command of its own.
+      if (/[\r\n<>]/.test(envelope.to)) throw new MailError(`Refusing recipient ${JSON.stringify(envelope.to)}: not an address`, 'recipient');
+      if (/[\r\n<>]/.test(envelope.from)) throw new MailError(`Refusing sender ${JSON.stringify(envelope.from)}: not an address`, 'sender');
       await slots.acquire();
       try {
         await deliver(envelope, sign ? await sign(raw) : raw);
