@@ -31,12 +31,10 @@ export async function publishScheduledPosts(deps: Deps): Promise<number> {
     .limit(BATCH)
     .execute();
 
-  if (due.length === 0) return 0;
-  const sender = await senderOf(deps);
   let published = 0;
   for (const post of due) {
     try {
-      const start = startSendStatements(deps.db, post.id, nowIso, sender, { publishedAt: nowIso });
+      const start = startSendStatements(deps.db, post.id, nowIso, await senderOf(deps), { publishedAt: nowIso });
       const results = await atomicBatch(deps.db, [markPublished(deps.db, post.id, nowIso, { dueOnly: true }), ...start.queries]);
       if (results[0]!.rows.length === 0) continue;
       const { created, row } = start.read(results.slice(1));
