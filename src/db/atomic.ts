@@ -34,9 +34,20 @@ export async function atomicBatch(db: Db, queries: readonly Compilable<unknown>[
   if (compiled.length === 0) return [];
   const direct = await db.getExecutor().provideConnection(async (connection) => (isBatching(connection) ? connection.executeBatch(compiled) : undefined));
   if (direct) return direct;
-  return db.transaction().execute(async (trx) => {
-    const results: QueryResult<unknown>[] = [];
-    for (const query of compiled) results.push(await trx.executeQuery(query));
-    return results;
-  });
+  return db.transaction().execute((trx) => inOrder(trx, compiled));
+}
+
+/**
+ * `atomicBatch` for a unit that may already run inside a transaction it was handed (group
+ * commit): there, running the statements in order on it is the same unit, since they commit
+ * or roll back with it; anywhere else it is `atomicBatch`.
+ */
+export function atomicBatchWithin(db: Db, queries: readonly Compilable<unknown>[]): Promise<QueryResult<unknown>[]> {
+  return db.isTransaction ? inOrder(db, queries.map((q) => q.compile())) : atomicBatch(db, queries);
+}
+
+async function inOrder(db: Db, compiled: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+  const results: QueryResult<unknown>[] = [];
+  for (const query of compiled) results.push(await db.executeQuery(query));
+  return results;
 }

@@ -1,9 +1,9 @@
-import { atomic } from '../db/atomic.js';
+import { atomicBatch } from '../db/atomic.js';
 import { addMs, iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { markPublished } from '../posts/mark-published.js';
-import { startSend } from '../sending/start-send.js';
+import { senderOf, startSendStatements } from '../sending/start-send.js';
 import { backoffMs } from './backoff.js';
 
 const BATCH = 20;
@@ -11,7 +11,7 @@ const BATCH = 20;
 /**
  * Publishes scheduled posts whose time has come, with the same conditional UPDATE as the API, so
  * a post unscheduled or published by hand meanwhile is left alone. A post scheduled with `send`
- * has its mailing started in the same transaction.
+ * has its mailing started in the same unit (one atomicBatch, atomic on D1 too).
  *
  * If the mailing cannot start, nothing commits: the post stays scheduled rather than appearing on
  * the web without the mailing the editor asked for. The reason is kept in `publish_error` (the
@@ -34,14 +34,13 @@ export async function publishScheduledPosts(deps: Deps): Promise<number> {
   let published = 0;
   for (const post of due) {
     try {
-      const outcome = await atomic(deps.db, async (trx) => {
-        const row = await markPublished(trx, post.id, nowIso, { dueOnly: true });
-        if (!row) return undefined;
-        return { sendId: row.send_on_publish === 1 ? (await startSend({ ...deps, db: trx }, row.id)).id : null };
-      });
-      if (!outcome) continue;
+      const start = startSendStatements(deps.db, post.id, nowIso, await senderOf(deps), { publishedAt: nowIso });
+      const results = await atomicBatch(deps.db, [markPublished(deps.db, post.id, nowIso, { dueOnly: true }), ...start.queries]);
+      if (results[0]!.rows.length === 0) continue;
+      const { created, row } = start.read(results.slice(1));
+      if (created) deps.wakeWorker();
       published++;
-      deps.logger.info('posts.published', { id: post.id, slug: post.slug, send: outcome.sendId });
+      deps.logger.info('posts.published', { id: post.id, slug: post.slug, send: row?.id ?? null });
     } catch (error) {
       await recordFailure(deps, post, error, now);
     }

@@ -1,8 +1,10 @@
-import { atomic } from '../db/atomic.js';
+import type { Selectable } from 'kysely';
+import { atomicBatch } from '../db/atomic.js';
 import { iso } from '../clock.js';
+import type { PostsTable } from '../db/database.js';
 import type { Deps } from '../deps.js';
-import { Conflict } from '../errors.js';
-import { startSend, type SendSummary } from '../sending/start-send.js';
+import { Conflict, NotFound } from '../errors.js';
+import { senderOf, startedSend, startSendStatements, type SendSummary } from '../sending/start-send.js';
 import { getPost } from './get-post.js';
 import { markPublished } from './mark-published.js';
 import { CLEAR_PUBLISH_FAILURE } from './post-columns.js';
@@ -17,21 +19,29 @@ export interface PublishOutcome {
 
 /**
  * Publishes a post now, or schedules it when `scheduled_at` lies ahead (a time already passed
- * means now). With `send` (the default) publishing also starts the mailing, in the same
- * transaction: if the mailing cannot start, the post stays exactly as it was. Publishing a
- * published post changes nothing, and asking again to send it returns the mailing it already has,
- * because startSend creates at most one mailing per post.
+ * means now). With `send` (the default) publishing also starts the mailing, in the same unit
+ * (one atomicBatch: the statements decide, so it is atomic on D1 too): if the mailing cannot
+ * start, the post stays exactly as it was. Publishing a published post changes nothing, and
+ * asking again to send it returns the mailing it already has, unchanged, because a post has at
+ * most one mailing.
  */
 export async function publishPost(deps: Deps, id: number, input: PublishInput): Promise<PublishOutcome> {
   const send = input.send ?? true;
   const now = deps.clock.now();
   if (input.scheduled_at && Date.parse(input.scheduled_at) > now.getTime()) return schedule(deps, id, iso(new Date(input.scheduled_at)), send);
 
-  return atomic(deps.db, async (trx) => {
-    const row = await markPublished(trx, id, iso(now), { sendOnPublish: send });
-    const post = row ? toPost(row) : await getPost({ db: trx }, id);
-    return { post, send: send ? await startSend({ ...deps, db: trx }, id) : null };
-  });
+  const start = send ? startSendStatements(deps.db, id, iso(now), await senderOf(deps)) : undefined;
+  const results = await atomicBatch(deps.db, [
+    markPublished(deps.db, id, iso(now), { sendOnPublish: send }),
+    ...(start?.queries ?? []),
+    deps.db.selectFrom('posts').selectAll().where('id', '=', id),
+  ]);
+  const row = results[results.length - 1]!.rows[0] as Selectable<PostsTable> | undefined;
+  if (!row) throw new NotFound(`No post with id ${id}`);
+  if (!start) return { post: toPost(row), send: null };
+  const started = start.read(results.slice(1));
+  if (started.created) deps.wakeWorker();
+  return { post: toPost(row), send: await startedSend(deps.db, id, started.row, now) };
 }
 
 async function schedule(deps: Deps, id: number, at: string, send: boolean): Promise<PublishOutcome> {

@@ -1,8 +1,8 @@
-import { atomic } from '../db/atomic.js';
+import { atomicBatch } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Invalid, NotFound } from '../errors.js';
-import { enqueueMail } from './enqueue-mail.js';
+import { queueMailFor } from './enqueue-mail.js';
 
 export type ConfirmOutcome = 'confirmed' | 'already_confirmed';
 
@@ -11,8 +11,8 @@ export const CONFIRM_TOKEN_TTL_MS = 7 * 86_400_000;
 
 /**
  * Turns a pending (or departed, re-subscribing) reader active and queues the welcome mail, in
- * one transaction. The status change is a single conditional UPDATE, so two clicks racing each
- * other confirm once and welcome once.
+ * one unit (atomicBatch, atomic on D1 too). The status change is a single conditional UPDATE and
+ * the welcome is conditional on it, so two clicks racing each other confirm once and welcome once.
  */
 export async function confirmSubscription(
   deps: Pick<Deps, 'db' | 'clock' | 'tokens' | 'wakeWorker'>,
@@ -28,18 +28,20 @@ export async function confirmSubscription(
   const now = iso(nowDate);
   const issued = iso(claims.issuedAt);
 
-  const confirmed = await atomic(deps.db, async (trx) => {
-    const row = await trx
+  const [activated] = await atomicBatch(deps.db, [
+    deps.db
       .updateTable('subscribers')
       .set({ status: 'active', confirmed_at: now, confirm_ip: ip ?? null, unsubscribed_at: null, updated_at: now })
       .where('id', '=', claims.subscriberId)
       // A link mailed before the reader unsubscribed (or in the same millisecond) must not bring them back.
       .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'unsubscribed'), eb('unsubscribed_at', '<', issued)])]))
-      .returning('id')
-      .executeTakeFirst();
-    if (row) await enqueueMail(trx, 'welcome', row.id, now);
-    return Boolean(row);
-  });
+      .returning('id'),
+    // Only the reader the UPDATE above has just activated: the values it set are the proof.
+    queueMailFor(deps.db, 'welcome', now, (eb) =>
+      eb.and([eb('id', '=', claims.subscriberId), eb('status', '=', 'active'), eb('confirmed_at', '=', now), eb('updated_at', '=', now)]),
+    ),
+  ]);
+  const confirmed = activated!.rows.length > 0;
   if (confirmed) {
     deps.wakeWorker();
     return 'confirmed';

@@ -1,10 +1,43 @@
 import { addMs, iso } from '../clock.js';
-import type { Db, MailKind } from '../db/database.js';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { Database, Db, MailKind } from '../db/database.js';
 import { lockSubscriber } from '../db/dialect.js';
 
 /** Queues one transactional mail; the worker renders and sends it. Call inside the caller's transaction. */
 export async function enqueueMail(db: Db, kind: MailKind, subscriberId: number, now: string): Promise<void> {
   await db.insertInto('mail_queue').values({ kind, subscriber_id: subscriberId, next_attempt_at: now, created_at: now }).execute();
+}
+
+/**
+ * Queues one transactional mail for the subscriber that `which` selects, if any, as one
+ * unexecuted INSERT … SELECT: the condition is the statement's own, so it can follow the
+ * statement that makes the subscriber so in one atomicBatch (atomic on D1 too). `which` must
+ * match at most one row.
+ */
+export function queueMailFor(db: Db, kind: MailKind, now: string, which: (eb: ExpressionBuilder<Database, 'subscribers'>) => Expression<SqlBool>) {
+  return db
+    .insertInto('mail_queue')
+    .columns(['kind', 'subscriber_id', 'next_attempt_at', 'created_at'])
+    .expression(
+      db
+        .selectFrom('subscribers')
+        .select((eb) => [eb.val(kind).as('kind'), 'subscribers.id', eb.val(now).as('next_attempt_at'), eb.val(now).as('created_at')])
+        .where(which)
+        // The unit that queues it is the one that made the subscriber so at `now`: a repeat of it
+        // (at the same instant, or waiting on the same row) finds this mail and queues none.
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('mail_queue as q')
+                .select('q.id')
+                .whereRef('q.subscriber_id', '=', 'subscribers.id')
+                .where('q.kind', '=', kind)
+                .where('q.created_at', '=', now),
+            ),
+          ),
+        ),
+    );
 }
 
 /**

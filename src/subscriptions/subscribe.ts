@@ -1,8 +1,9 @@
+import { atomicBatchWithin } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { isSuppressed } from '../suppressions/is-suppressed.js';
 import { parseEmailAddress, parseName } from './email-address.js';
-import { enqueueConfirmation, enqueueMail } from './enqueue-mail.js';
+import { enqueueConfirmation, queueMailFor } from './enqueue-mail.js';
 
 export interface SubscribeInput {
   email: unknown;
@@ -40,17 +41,21 @@ export async function subscribe(deps: Pick<Deps, 'groupCommit' | 'clock' | 'conf
   const outcome = await deps.groupCommit.run(async (trx): Promise<SubscribeOutcome> => {
     // Nothing is stored for a suppressed address: it could never confirm, and may be an erased person's.
     if (await isSuppressed(trx, normalized)) return 'suppressed';
-    const inserted = await trx
-      .insertInto('subscribers')
-      .values({ email, email_normalized: normalized, name, status: 'pending', created_at: now, ...consent })
-      .onConflict((oc) => oc.column('email_normalized').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) {
-      await enqueueMail(trx, 'confirm', inserted.id, now);
-      return 'confirmation_queued';
-    }
+    // A new reader and their confirmation are one unit, atomic on D1 too (where `trx` is no
+    // transaction): a pending reader without a confirmation could never confirm.
+    const [inserted] = await atomicBatchWithin(trx, [
+      trx
+        .insertInto('subscribers')
+        .values({ email, email_normalized: normalized, name, status: 'pending', created_at: now, ...consent })
+        .onConflict((oc) => oc.column('email_normalized').doNothing())
+        .returning('id'),
+      queueMailFor(trx, 'confirm', now, (eb) => eb.and([eb('email_normalized', '=', normalized), eb('created_at', '=', now), eb('status', '=', 'pending')])),
+    ]);
+    if (inserted!.rows.length > 0) return 'confirmation_queued';
 
+    // A reader already there: the throttle reads and then decides (enqueueConfirmation), which
+    // D1's statements one after another still honour, as its INSERT … SELECT decides alone and
+    // the consent UPDATE below only refreshes details of a request it has accepted.
     const existing = await trx
       .selectFrom('subscribers')
       .select(['id', 'status'])

@@ -1,5 +1,5 @@
 import { atomic } from '../../db/atomic.js';
-import { isBusy, isUniqueViolation } from '../../db/dialect.js';
+import { isBusy, isUniqueViolation, maxBindParameters } from '../../db/dialect.js';
 import type { Db } from '../../db/database.js';
 import { suppressedAmong } from '../../suppressions/is-suppressed.js';
 import { addTags, tagsOf } from '../tags.js';
@@ -16,7 +16,7 @@ export interface BatchCounts {
 /** Another writer touched a row between this batch's read and write: run the batch again. */
 class ImportRace extends Error {}
 
-// Far below every dialect's bound-parameter limit at 12 columns a row.
+// Rows per statement where the database allows many bound parameters (SQLite, PostgreSQL).
 const CHUNK = 500;
 const MAX_ATTEMPTS = 20;
 
@@ -40,8 +40,7 @@ export async function applyImportBatch(db: Db, rows: ImportRow[], options: { dou
 
 async function applyOnce(db: Db, rows: ImportRow[], { doubleOptIn, now }: { doubleOptIn: boolean; now: string }): Promise<BatchCounts> {
   const emails = [...new Set(rows.map((r) => r.normalized))];
-  const drafts = await readDrafts(db, emails);
-  const suppressed = await suppressedAmong(db, emails);
+  const { drafts, suppressed } = await readDrafts(db, emails);
   const counts: BatchCounts = { created: 0, updated: 0, skipped: 0, confirmations: 0 };
   for (const row of rows) {
     const draft = drafts.get(row.normalized);
@@ -63,50 +62,67 @@ async function applyOnce(db: Db, rows: ImportRow[], { doubleOptIn, now }: { doub
   return counts;
 }
 
-async function readDrafts(db: Db, emails: string[]): Promise<Map<string, Draft>> {
+/**
+ * How many rows (or list items) of `columns` values one statement may bind: CHUNK, or fewer
+ * where the database allows fewer bound parameters (D1: 100).
+ */
+const rowsPerStatement = (db: Db, columns: number) => Math.min(CHUNK, Math.floor(maxBindParameters(db) / columns));
+
+async function readDrafts(db: Db, emails: string[]): Promise<{ drafts: Map<string, Draft>; suppressed: Set<string> }> {
   const drafts = new Map<string, Draft>();
-  for (let i = 0; i < emails.length; i += CHUNK) {
+  const suppressed = new Set<string>();
+  // Two values an address: the suppression lookup binds the hashes of the address and its domain.
+  const chunk = rowsPerStatement(db, 2);
+  for (let i = 0; i < emails.length; i += chunk) {
+    const some = emails.slice(i, i + chunk);
     const rows = await db
       .selectFrom('subscribers')
       .select(['id', 'email', 'email_normalized', 'name', 'status', 'created_at', 'confirmed_at', 'unsubscribed_at', 'consent_basis', 'consent_at'])
-      .where('email_normalized', 'in', emails.slice(i, i + CHUNK))
+      .where('email_normalized', 'in', some)
       .execute();
     const tags = await tagsOf(db, rows.map((r) => r.id));
     for (const r of rows) {
       drafts.set(r.email_normalized, existingDraft(r, tags.get(r.id)!));
     }
+    for (const e of await suppressedAmong(db, some)) suppressed.add(e);
   }
-  return drafts;
+  return { drafts, suppressed };
+}
+
+/** `rows` in slices that one multi-row INSERT each can bind (see rowsPerStatement). */
+function* statementsOf<T extends object>(db: Db, rows: T[]): Generator<T[]> {
+  const size = rowsPerStatement(db, Object.keys(rows[0] ?? {}).length);
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
 async function write(db: Db, drafts: Draft[], now: string): Promise<void> {
-  const fresh = drafts.filter((d) => d.id === null);
-  for (let i = 0; i < fresh.length; i += CHUNK) {
-    const chunk = fresh.slice(i, i + CHUNK);
+  const fresh = drafts
+    .filter((d) => d.id === null)
+    .map((d) => ({
+      email: d.email,
+      email_normalized: d.normalized,
+      name: d.name,
+      status: d.status,
+      source: 'import',
+      consent_at: d.consentAt,
+      consent_basis: d.consentBasis,
+      created_at: d.createdAt,
+      updated_at: now,
+      confirmed_at: d.confirmedAt,
+      unsubscribed_at: d.unsubscribedAt,
+    }));
+  const ids = new Map<string, number>();
+  for (const rows of statementsOf(db, fresh)) {
     const inserted = await db
       .insertInto('subscribers')
-      .values(
-        chunk.map((d) => ({
-          email: d.email,
-          email_normalized: d.normalized,
-          name: d.name,
-          status: d.status,
-          source: 'import',
-          consent_at: d.consentAt,
-          consent_basis: d.consentBasis,
-          created_at: d.createdAt,
-          updated_at: now,
-          confirmed_at: d.confirmedAt,
-          unsubscribed_at: d.unsubscribedAt,
-        })),
-      )
+      .values(rows)
       .onConflict((oc) => oc.column('email_normalized').doNothing())
       .returning(['id', 'email_normalized'])
       .execute();
-    if (inserted.length !== chunk.length) throw new ImportRace();
-    const ids = new Map(inserted.map((r) => [r.email_normalized, r.id]));
-    for (const d of chunk) d.id = ids.get(d.normalized)!;
+    if (inserted.length !== rows.length) throw new ImportRace();
+    for (const r of inserted) ids.set(r.email_normalized, r.id);
   }
+  for (const d of drafts) if (d.id === null) d.id = ids.get(d.normalized)!;
 
   for (const d of drafts) {
     if (d.readStatus === null || !d.changed) continue;
@@ -128,12 +144,9 @@ async function write(db: Db, drafts: Draft[], now: string): Promise<void> {
     if (!updated) throw new ImportRace();
   }
 
-  await addTags(db, drafts.flatMap((d) => d.addedTags.map((tag) => ({ subscriber_id: d.id!, tag }))));
-  const confirm = drafts.filter((d) => d.confirm);
-  for (let i = 0; i < confirm.length; i += CHUNK) {
-    await db
-      .insertInto('mail_queue')
-      .values(confirm.slice(i, i + CHUNK).map((d) => ({ kind: 'confirm' as const, subscriber_id: d.id!, next_attempt_at: now, created_at: now })))
-      .execute();
-  }
+  const pairs = drafts.flatMap((d) => d.addedTags.map((tag) => ({ subscriber_id: d.id!, tag })));
+  // addTags keeps its own rows per statement; where fewer parameters are allowed, hand it fewer.
+  for (const some of statementsOf(db, pairs)) await addTags(db, some);
+  const confirm = drafts.filter((d) => d.confirm).map((d) => ({ kind: 'confirm' as const, subscriber_id: d.id!, next_attempt_at: now, created_at: now }));
+  for (const rows of statementsOf(db, confirm)) await db.insertInto('mail_queue').values(rows).execute();
 }
