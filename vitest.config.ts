@@ -48,6 +48,8 @@ export default defineConfig({
           include: ['tests/workers/**/*.test.ts'],
           globalSetup: ['tests/helpers/workers-global-setup.ts'],
           testTimeout: 60_000,
+          // One SMTP sink and one local D1 for the whole project: files take turns.
+          fileParallelism: false,
           // CommonJS packages are bundled first, as wrangler's esbuild does for a deploy; the
           // module runner's own CommonJS shim cannot resolve postcss's nested requires.
           deps: { optimizer: { ssr: { enabled: true, include: ['sanitize-html', 'validator/lib/isEmail.js', 'validator/lib/isFQDN.js', 'html-to-text'] } } },

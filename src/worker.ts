@@ -2,7 +2,7 @@ import { connect } from 'cloudflare:sockets';
 import type { ExecutionContext } from 'hono';
 import { createApp } from './app.js';
 import { ConfigError } from './config.js';
-import { createWorker, type Worker } from './jobs/worker.js';
+import { createWorker } from './jobs/worker.js';
 import { bindingVars, type WorkerBindings, type WorkMessage } from './workers/bindings.js';
 import { runPassWithHeartbeat } from './workers/run-pass.js';
 import { workersConfig } from './workers/workers-config.js';
@@ -19,11 +19,10 @@ interface Isolate {
   env: WorkerBindings;
   deps: WorkersDeps;
   app: ReturnType<typeof createApp>;
-  worker: Worker;
 }
 
-// One per isolate: building the app per request cost ~5 ms, and the worker keeps its compiled
-// mailings between passes. A different env object (tests, a new deployment) builds anew.
+// One per isolate: building the app per request cost ~5 ms. A different env object (tests, a new
+// deployment) builds anew.
 let isolate: Isolate | undefined;
 
 function built(env: WorkerBindings): Isolate {
@@ -31,9 +30,7 @@ function built(env: WorkerBindings): Isolate {
   const config = workersConfig(bindingVars(env));
   const deps = createWorkersDeps(env, config, workersEdges(env, connect));
   const app = createApp(deps, { remoteAddress: (c) => c.req.header('cf-connecting-ip') });
-  // Each isolate is one worker in the workers table, as each Node process is.
-  const worker = createWorker(deps, { host: 'workers', pid: Math.floor(Math.random() * 2 ** 31) });
-  return (isolate = { env, deps, app, worker });
+  return (isolate = { env, deps, app });
 }
 
 /**
@@ -43,11 +40,19 @@ function built(env: WorkerBindings): Isolate {
  * passes from sending the same delivery, and the cron trigger restarts a chain that broke.
  */
 async function work(env: WorkerBindings): Promise<void> {
-  const { deps, worker } = built(env);
-  const handled = await runPassWithHeartbeat(worker, (error) =>
-    deps.logger.error('worker.heartbeat_failed', { error: error instanceof Error ? error.message : String(error) }),
-  );
-  if (handled > 0) deps.wakeWorker();
+  const { deps } = built(env);
+  // Each invocation is one worker in the workers table, with connections of its own: a Workers
+  // socket cannot be used by another invocation.
+  const mailer = deps.newMailer();
+  const worker = createWorker({ ...deps, mailer }, { host: 'workers', pid: Math.floor(Math.random() * 2 ** 31) });
+  try {
+    const handled = await runPassWithHeartbeat(worker, (error) =>
+      deps.logger.error('worker.heartbeat_failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+    if (handled > 0) deps.wakeWorker();
+  } finally {
+    await Promise.all([mailer.close(), worker.presence.leave()]);
+  }
   await deps.wakeChannel.sent();
 }
 

@@ -13,6 +13,7 @@ import type { Renderer } from '../render/renderer.js';
 import type { ImportScratch } from '../subscribers/import/import-scratch.js';
 import { createTokens } from '../subscriptions/tokens.js';
 import type { WorkerBindings } from './bindings.js';
+import { perMessageMailer } from './per-message-mailer.js';
 import { queueWakeChannel, type QueueWakeChannel } from './queue-wake-channel.js';
 
 /** What only the Worker entry can build (it alone imports Workers-only modules). */
@@ -25,6 +26,8 @@ export interface WorkersEdges {
 
 export interface WorkersDeps extends Deps {
   wakeChannel: QueueWakeChannel;
+  /** A pooled mailer for one invocation's worker pass, to be closed when the pass ends. */
+  newMailer: () => Mailer;
 }
 
 /**
@@ -36,11 +39,13 @@ export function createWorkersDeps(env: WorkerBindings, config: Config, edges: Wo
   const logger = createLogger(config.logLevel, (line) => console.log(line.trimEnd()));
   const db = new Kysely<Database>({ dialect: new D1Dialect(env.DB) });
   const wakeChannel = queueWakeChannel(env.DELIVERY_QUEUE, logger);
+  const newMailer = () => edges.mailer(config, logger);
   return {
     db,
     // Sharing one unit between requests needs a transaction to roll back: D1 has none.
     groupCommit: directCommit(db),
-    mailer: edges.mailer(config, logger),
+    mailer: perMessageMailer(newMailer),
+    newMailer,
     clock: systemClock,
     config,
     logger,

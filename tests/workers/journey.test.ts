@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetD1, testEnv } from './d1-reset.js';
 import { ADMIN, BASE, createPost, seedReaders, waitForSend } from './fixtures.js';
-import { sink } from './sink.js';
+import { sink, type SinkMessage } from './sink.js';
 
 beforeEach(async () => {
   await resetD1();
@@ -19,13 +19,14 @@ describe('a publication on Workers', () => {
     expect(subscribed.status).toBe(202);
 
     // The queue's consumer sends the confirmation: nothing here runs the worker by hand.
-    const [confirmation] = await sink.waitFor((m) => m.some((x) => x.envelope.to.includes('new.reader@example.org')));
+    const toReader = (messages: SinkMessage[]) => messages.filter((x) => x.envelope.to.includes('new.reader@example.org'));
+    const [confirmation] = toReader(await sink.waitFor((m) => toReader(m).length > 0));
     expect(confirmation!.subject).toMatch(/confirm/i);
     const link = /https:\/\/news\.example\.com\/confirm\/[A-Za-z0-9._~-]+/.exec(confirmation!.text)?.[0];
     expect(link).toBeDefined();
     const confirmed = await SELF.fetch(link!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(confirmed.status).toBeLessThan(400);
-    const welcome = await sink.waitFor((m) => m.filter((x) => x.envelope.to.includes('new.reader@example.org')).length === 2);
+    const welcome = toReader(await sink.waitFor((m) => toReader(m).length === 2));
     expect(welcome.at(-1)!.subject).not.toBe(confirmation!.subject);
 
     await seedReaders(299, 'reader');
