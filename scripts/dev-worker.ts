@@ -8,4 +8,5 @@ import { wrangler } from './wrangler.js';
  */
 const applied = wrangler(['d1', 'migrations', 'apply', 'DB', '--local'], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (applied !== 0) process.exit(applied);
-process.exit(wrangler(['dev', ...process.argv.slice(2)]));
+// --test-scheduled: cron never fires locally; GET /__scheduled runs the scheduled handler on demand.
+process.exit(wrangler(['dev', '--test-scheduled', ...process.argv.slice(2)]));

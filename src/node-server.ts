@@ -34,7 +34,7 @@ export async function startNodeServer(deps: Deps): Promise<RunningServer> {
     url,
     public_url: config.publicUrl,
     database: config.databaseUrl,
-    mail: config.smtpUrl ? 'smtp' : `outbox (${config.dataDir}/outbox)`,
+    mail: config.sesUrl ? 'ses' : config.smtpUrl ? 'smtp' : `outbox (${config.dataDir}/outbox)`,
   });
   warnIfInsecurePublicUrl(config, logger);
   let closing: Promise<void> | undefined;

@@ -16,6 +16,7 @@ import { startWorkerLoop, type WorkerLoop } from './jobs/worker-loop.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOutboxMailer } from './mail/outbox-mailer.js';
+import { createSesMailer } from './mail/ses-mailer.js';
 import { createSmtpMailer } from './mail/smtp-mailer.js';
 import { createMarkdownWorker } from './render/markdown-worker.js';
 import { createMjmlWorkerCompiler } from './render/mjml-compiler.js';
@@ -26,6 +27,7 @@ import { createTokens } from './subscriptions/tokens.js';
 
 
 export function createMailer(config: Config, logger: Logger): Mailer {
+  if (config.sesUrl) return createSesMailer({ url: config.sesUrl, dkim: config.dkim });
   return config.smtpUrl
     ? createSmtpMailer({ url: config.smtpUrl, maxConnections: config.sendConcurrency, dkim: config.dkim, logger })
     : createOutboxMailer(join(config.dataDir, 'outbox'), logger);

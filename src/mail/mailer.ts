@@ -1,7 +1,8 @@
 /**
  * The only way mail leaves the process: a complete message, already MIME-encoded by the one
  * message builder (src/mail/mime-template.ts), handed over for one envelope. DKIM, when
- * configured, is applied by the transport. Two transports: SMTP (nodemailer) and the outbox.
+ * configured, is applied by the transport. Transports: SMTP through nodemailer (Node), SMTP
+ * over an injected socket (Workers), Amazon SES over HTTPS (both), and the outbox (Node).
  */
 export interface Mailer {
   sendRaw(envelope: { from: string; to: string }, raw: string): Promise<void>;

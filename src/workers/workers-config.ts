@@ -7,7 +7,7 @@ import { buildConfig, ConfigError, parseEnv, type Config } from '../config.js';
  */
 export function workersConfig(vars: Record<string, string | undefined>): Config {
   const e = parseEnv(vars);
-  if (!e.SMTP_URL && !vars.SES_URL) {
+  if (!e.SMTP_URL && !e.SES_URL) {
     throw new ConfigError('Invalid configuration: SMTP_URL: required on Workers (or SES_URL): a Worker has no outbox to write mail to');
   }
   return buildConfig(e, {

@@ -1,5 +1,6 @@
 import type { connect } from 'cloudflare:sockets';
 import { fetcherDocsAssets } from '../http/docs-assets-fetcher.js';
+import { createSesMailer } from '../mail/ses-mailer.js';
 import { createSocketSmtpMailer } from '../mail/socket-smtp-mailer.js';
 import { createMemoryScratch } from '../subscribers/import/memory-scratch.js';
 import { createPrecompiledRenderer } from '../render/precompiled-renderer.js';
@@ -16,6 +17,7 @@ function assetsOf(env: WorkerBindings) {
 export function workersEdges(env: WorkerBindings, connectSocket: typeof connect): WorkersEdges {
   return {
     mailer: (config) => {
+      if (config.sesUrl) return createSesMailer({ url: config.sesUrl, dkim: config.dkim });
       if (!config.smtpUrl) throw new Error('SMTP_URL is not set');
       return createSocketSmtpMailer({
         url: config.smtpUrl,
