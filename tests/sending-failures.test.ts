@@ -167,7 +167,7 @@ describe.each([
     const unknown = (await deliveries(t)).filter((d) => d.status === 'unknown');
     expect(unknown).toHaveLength(1);
     expect(unknown[0]!.attempts).toBe(1);
-    expect(unknown[0]!.message_id).toBe(t.smtp.messages[2]!.parsed.messageId);
+    expect(unknown[0]!.message_id).toBe(t.smtp.messages.find((m) => m.index === 2)!.parsed.messageId);
     expect((await statuses(t)).every((s) => s === 'active')).toBe(true);
   });
 

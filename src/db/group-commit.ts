@@ -60,7 +60,8 @@ export function createGroupCommit(db: Db): GroupCommit {
 }
 
 /**
- * No sharing: each work is its own unit. For D1, where a failed shared unit could not be rolled
- * back before each work ran again alone.
+ * No sharing, and no transaction around the work: for D1, which has none to give. A shared unit
+ * that failed could not be rolled back before each work ran again alone, and a work handed the
+ * database itself (not a transaction) makes its `atomicBatchWithin` a real D1 batch().
  */
-export const directCommit = (db: Db): GroupCommit => ({ run: (work) => atomic(db, work) });
+export const directCommit = (db: Db): GroupCommit => ({ run: (work) => work(db) });

@@ -2,6 +2,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
+  /** The order in which its DATA began (0-based, as `onMessage` counts): parsing finishes out of order. */
+  index: number;
   envelope: { from: string; to: string[] };
   raw: string;
   parsed: ParsedMail;
@@ -60,7 +62,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       callback(error);
     },
     onData(stream, session, callback) {
-      const action = options.onMessage?.(dataCount++);
+      const index = dataCount++;
+      const action = options.onMessage?.(index);
       if (action === 'drop') {
         for (const socket of sockets) socket.destroy();
         return;
@@ -68,7 +71,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
-        const mail = await receive(Buffer.concat(chunks).toString('utf8'), session);
+        const mail = await receive(Buffer.concat(chunks).toString('utf8'), session, index);
         if (typeof action === 'object') {
           refused.push(mail);
           return callback(Object.assign(new Error(action.message), { responseCode: action.code }));
@@ -120,9 +123,10 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
   };
 }
 
-async function receive(raw: string, session: SMTPServerSession): Promise<ReceivedMail> {
+async function receive(raw: string, session: SMTPServerSession, index: number): Promise<ReceivedMail> {
   const parsed = await simpleParser(raw);
   return {
+    index,
     envelope: {
       from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       to: session.envelope.rcptTo.map((r) => r.address),
