@@ -103,6 +103,7 @@ runBench(async () => {
   writeFileSync(messageFile, raw);
   await sink.reset();
   const baseline = await runRawNodemailer({ mode: 'compose', port: sink.port, n: N, maxConnections: CONCURRENCY, inflight: CONCURRENCY, messageFile });
+  const baselineSink = await sink.waitFor(N, 30_000);
 
   console.log(
     JSON.stringify({
@@ -119,13 +120,16 @@ runBench(async () => {
       sent: send.sent,
       failed: send.failed,
       sink_messages: stats.messages,
-      // SMTP connections the Worker opened: a pool per consumer invocation, so about one set per pass.
+      // SMTP connections the Worker opened (a pool per consumer invocation, so a set per pass), and
+      // the most open at once: more than `concurrency` means consumer invocations overlapped.
       sink_connections: stats.connections,
+      peak_connections: stats.peak_connections,
       duplicates: tally.duplicates,
       missing: tally.missing,
       unexpected: tally.unexpected,
       baseline_messages_per_second: baseline.msgs_per_s,
       baseline_failed: baseline.failed,
+      baseline_peak_connections: baselineSink.peak_connections,
       ratio: baseline.msgs_per_s > 0 ? Math.round((rate / baseline.msgs_per_s) * 100) / 100 : null,
       machine_busy_pct: machine0 && machine1 ? Math.round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100) : null,
       cores: coreCount(),
