@@ -23,6 +23,8 @@ export interface SinkStats {
   recipients: number;
   bytes: number;
   connections: number;
+  /** Most connections open at once since the last reset: what a sender's parallelism really was. */
+  peak_connections: number;
   /** Epoch ms of the first and last accepted message since the last reset. */
   first_at: number | null;
   last_at: number | null;
@@ -54,7 +56,8 @@ function tally(pattern: string, n: number): Tally {
   return { missing, duplicates, unexpected };
 }
 
-const fresh = (): SinkStats => ({ messages: 0, recipients: 0, bytes: 0, connections: 0, first_at: null, last_at: null });
+let open = 0;
+const fresh = (): SinkStats => ({ messages: 0, recipients: 0, bytes: 0, connections: 0, peak_connections: open, first_at: null, last_at: null });
 let stats = fresh();
 let captured: string | null = null;
 
@@ -68,7 +71,11 @@ const server = new SMTPServer({
   size: 0,
   onConnect(_session, callback) {
     stats.connections++;
+    stats.peak_connections = Math.max(stats.peak_connections, ++open);
     callback();
+  },
+  onClose() {
+    open--;
   },
   onData(stream, session, callback) {
     const keep = captureTo !== undefined && session.envelope.rcptTo.some((r) => r.address.toLowerCase() === captureTo);
