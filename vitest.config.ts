@@ -39,6 +39,10 @@ export default defineConfig({
                 PUBLIC_URL: 'https://news.example.com',
                 MAIL_FROM: 'Allycaral <news@example.com>',
                 LOG_LEVEL: 'warn',
+                // The global setup made the key and judges signatures with its public half.
+                DKIM_DOMAIN: 'example.com',
+                DKIM_SELECTOR: 'workers',
+                DKIM_PRIVATE_KEY: inject('dkimPrivateKey'),
               },
             },
           })),
