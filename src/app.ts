@@ -2,6 +2,7 @@ import type { Deps } from './deps.js';
 import { adminAuth } from './http/admin-auth.js';
 import { errorBody, handleError } from './http/errors.js';
 import { createRouter } from './http/openapi.js';
+import { deskRoutes } from './http/desk/desk-app.js';
 import { MessagePage } from './http/pages/message-page.js';
 import { pageSecurity } from './http/page-security.js';
 import type { RemoteAddress } from './http/request.js';
@@ -40,6 +41,7 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
   app.route('/', webhookRoutes(deps));
   app.route('/', archiveRoutes(deps));
   app.route('/', docsRoutes(app, deps.docsAssets));
+  app.route('/', deskRoutes());
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
