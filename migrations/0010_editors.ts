@@ -45,6 +45,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('used_at', 'text')
+    // A random mark of the use that spent the link: the statements of that use act on it alone,
+    // even when a second submission arrives in the same millisecond.
+    .addColumn('use_mark', 'text')
     .execute();
   await db.schema.createIndex('editor_tokens_editor').on('editor_tokens').column('editor_id').execute();
 }

@@ -267,6 +267,8 @@ export interface EditorTokensTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** Random, set with used_at: which use spent the link (see src/editors/set-password.ts). */
+  use_mark: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database {
