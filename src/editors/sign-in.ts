@@ -12,6 +12,19 @@ export const SIGN_IN_REFUSED = 'The email address or the password is not right.'
 // unknown address answers as slowly as a known one with a wrong password.
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * The account a sign-in attempt is for, as its rate limit counts it: the address as sign-in
+ * looks it up, or (not an address) the input itself, so either way one account is one budget.
+ */
+export function signInAccount(email: unknown): string {
+  if (typeof email !== 'string') return '';
+  try {
+    return parseEmailAddress(email).normalized;
+  } catch {
+    return email.trim().toLowerCase().slice(0, 254);
+  }
+}
+
 export interface NewSession {
   /** The cookie value: handed to the browser once, stored only as its hash. */
   token: string;
@@ -25,15 +38,13 @@ export interface NewSession {
  */
 export async function signIn(deps: Pick<Deps, 'db' | 'clock'>, input: { email: unknown; password: unknown; userAgent?: string; ip?: string }): Promise<NewSession> {
   const password = typeof input.password === 'string' ? input.password : '';
-  let normalized: string | undefined;
-  try {
-    normalized = parseEmailAddress(input.email).normalized;
-  } catch {
-    // Not an address: it matches no editor, and is refused like one.
-  }
-  const editor = normalized
-    ? await deps.db.selectFrom('editors').select(['id', 'password_hash']).where('email_normalized', '=', normalized).where('disabled_at', 'is', null).executeTakeFirst()
-    : undefined;
+  // Input that is no address matches no editor (every stored one is an address) and is refused like one.
+  const editor = await deps.db
+    .selectFrom('editors')
+    .select(['id', 'password_hash'])
+    .where('email_normalized', '=', signInAccount(input.email))
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   const valid = await verifyPassword(password, editor?.password_hash ?? (await (dummyHash ??= hashPassword(randomToken()))));
   if (!editor?.password_hash || !valid) throw new Unauthorized(SIGN_IN_REFUSED);
 

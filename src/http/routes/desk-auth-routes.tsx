@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { lookupSession } from '../../editors/lookup-session.js';
 import { randomToken, sameText } from '../../editors/secret-token.js';
 import { inspectPasswordToken, setPasswordWithToken, UnusableLink } from '../../editors/set-password.js';
-import { signIn } from '../../editors/sign-in.js';
+import { signIn, signInAccount } from '../../editors/sign-in.js';
 import { signOut } from '../../editors/sign-out.js';
 import { signOutEverywhere } from '../../editors/sign-out-everywhere.js';
 import { Forbidden, Invalid, RateLimited, Unauthorized } from '../../errors.js';
@@ -67,9 +67,8 @@ export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
       throw new Forbidden('This sign-in form has expired, or your browser refuses cookies (the desk needs them). Reload the sign-in page and try again.');
     }
     const ip = clientIp(c, deps.config.trustProxy, remoteAddress);
-    const account = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
     // Client first: an attacker spraying many accounts is stopped without spending their budgets.
-    const wait = (await perClient.take(ip ? addressBucket(ip) : 'unknown')) || (await perAccount.take(account));
+    const wait = (await perClient.take(ip ? addressBucket(ip) : 'unknown')) || (await perAccount.take(signInAccount(body.email)));
     if (wait > 0) throw tooMany(wait);
     const next = nextPath(body.next);
     try {
