@@ -39,6 +39,8 @@ describe('the desk sign-in', () => {
     expect(set.status).toBe(303);
     expect(set.headers.get('location')).toBe('/admin/sign-in?notice=password_set');
     expect(await (await browser.get('/admin/sign-in?notice=password_set')).text()).toContain('Your password is set.');
+    // Only the desk's own notices: a name inherited from Object is no notice.
+    expect(await (await browser.get('/admin/sign-in?notice=toString')).text()).not.toContain('role="status"');
 
     const signedIn = await browser.signIn('ada@EXAMPLE.com', PASSWORD);
     expect(signedIn.status).toBe(303);

@@ -27,7 +27,7 @@ export const SIGN_IN_PER_CLIENT: RateLimit = { count: 20, windowMs: 15 * 60_000 
 /** Desk forms are a few fields. */
 const DESK_FORM_LIMIT = 16 * 1024;
 
-const asNotice = (value: string | undefined): SignInNotice | undefined => (value && value in SIGN_IN_NOTICES ? (value as SignInNotice) : undefined);
+const asNotice = (value: string | undefined): SignInNotice | undefined => (value && Object.hasOwn(SIGN_IN_NOTICES, value) ? (value as SignInNotice) : undefined);
 
 /** The desk's sign-in, set-password and sign-out pages, and the guard over all of /admin. */
 export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
@@ -35,8 +35,10 @@ export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
   const cookies = deskCookies(deps.config.publicUrl);
   const perAccount = createSharedRateLimiter(deps, 'desk_sign_in_account', SIGN_IN_PER_ACCOUNT);
   const perClient = createSharedRateLimiter(deps, 'desk_sign_in_client', SIGN_IN_PER_CLIENT);
-  const tooMany = (seconds: number) =>
-    new RateLimited(`Too many sign-in attempts. For your account's safety, wait ${Math.ceil(seconds / 60)} minutes before trying again.`, seconds);
+  const tooMany = (seconds: number) => {
+    const minutes = Math.ceil(seconds / 60);
+    return new RateLimited(`Too many sign-in attempts. For your account's safety, wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} before trying again.`, seconds);
+  };
 
   /** The sign-in form's double-submit token: the cookie's, or a new one set now. */
   const signInToken = (c: Context) => {
