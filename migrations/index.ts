@@ -8,6 +8,7 @@ import * as m0006 from './0006_send_outcomes.js';
 import * as m0007 from './0007_worker_heartbeats.js';
 import * as m0008 from './0008_shared_limits.js';
 import * as m0009 from './0009_outcome_batches.js';
+import * as m0010 from './0010_editors.js';
 
 /** Every migration, in order. Names never change once released; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_worker_heartbeats': m0007,
   '0008_shared_limits': m0008,
   '0009_outcome_batches': m0009,
+  '0010_editors': m0010,
 };

@@ -51,3 +51,9 @@ export class Unauthorized extends DomainError {
     super('unauthorized', message);
   }
 }
+
+export class Forbidden extends DomainError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}

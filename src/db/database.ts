@@ -225,6 +225,52 @@ export interface RateSchedulesTable {
   next_slot_us: number;
 }
 
+export const EDITOR_ROLES = ['owner', 'editor'] as const;
+export type EditorRole = (typeof EDITOR_ROLES)[number];
+
+export const EDITOR_TOKEN_PURPOSES = ['set_password', 'reset_password'] as const;
+export type EditorTokenPurpose = (typeof EDITOR_TOKEN_PURPOSES)[number];
+
+/** A person who signs in to the editor's desk (/admin). */
+export interface EditorsTable {
+  id: Generated<number>;
+  email: string;
+  /** Lower-cased `email`: the sign-in and uniqueness key. */
+  email_normalized: string;
+  role: EditorRole;
+  /** `pbkdf2-sha256$iterations$salt$hash` (src/editors/password-hash.ts); null until chosen. */
+  password_hash: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  disabled_at: Timestamp | null;
+}
+
+/** One signed-in browser. The cookie holds the token; `id` is its SHA-256, so the table lets no one in. */
+export interface EditorSessionsTable {
+  id: string;
+  editor_id: number;
+  /** The token every state-changing desk form carries, bound to this session. */
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+/** A one-time link (set or reset a password); `id` is the SHA-256 of the token in the link. */
+export interface EditorTokensTable {
+  id: string;
+  editor_id: number;
+  purpose: EditorTokenPurpose;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  /** Random, set with used_at: which use spent the link (see src/editors/set-password.ts). */
+  use_mark: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface Database {
   subscribers: SubscribersTable;
   mail_queue: MailQueueTable;
@@ -241,6 +287,9 @@ export interface Database {
   workers: WorkersTable;
   rate_limit_windows: RateLimitWindowsTable;
   rate_schedules: RateSchedulesTable;
+  editors: EditorsTable;
+  editor_sessions: EditorSessionsTable;
+  editor_tokens: EditorTokensTable;
 }
 
 export type Db = Kysely<Database>;

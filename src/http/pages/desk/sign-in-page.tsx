@@ -1,0 +1,39 @@
+import { Page } from '../page.js';
+import { CsrfField } from './csrf-field.js';
+
+/** What the sign-in page says after the desk sent someone back to it. */
+export const SIGN_IN_NOTICES = {
+  password_set: 'Your password is set. Sign in with it now.',
+  signed_out: 'You are signed out.',
+  signed_out_everywhere: 'You are signed out on every device.',
+} as const;
+
+export type SignInNotice = keyof typeof SIGN_IN_NOTICES;
+
+export function SignInPage(props: { csrf: string; next: string; email?: string; error?: string; notice?: SignInNotice }) {
+  return (
+    <Page title="Sign in – Broadsheet desk">
+      <div class="card">
+        <h1>Sign in to the desk</h1>
+        {props.notice ? <p role="status">{SIGN_IN_NOTICES[props.notice]}</p> : null}
+        <form class="stack" method="post" action="/admin/sign-in">
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="next" value={props.next} />
+          <label for="email">Email address</label>
+          <input id="email" type="email" name="email" required maxlength={254} autocomplete="username" value={props.email} />
+          <label for="password">Password</label>
+          <input id="password" type="password" name="password" required maxlength={1024} autocomplete="current-password" />
+          {props.error ? (
+            <p class="error" role="alert">
+              {props.error}
+            </p>
+          ) : null}
+          <div class="row">
+            <button type="submit">Sign in</button>
+          </div>
+        </form>
+        <p class="muted">Forgotten your password, or never set one? Ask an owner of the desk for a new link.</p>
+      </div>
+    </Page>
+  );
+}

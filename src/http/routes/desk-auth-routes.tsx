@@ -1,0 +1,119 @@
+import { Hono, type Context } from 'hono';
+import type { RateLimit } from '../../config.js';
+import type { Deps } from '../../deps.js';
+import { lookupSession } from '../../editors/lookup-session.js';
+import { randomToken, sameText } from '../../editors/secret-token.js';
+import { inspectPasswordToken, setPasswordWithToken, UnusableLink } from '../../editors/set-password.js';
+import { signIn, signInAccount } from '../../editors/sign-in.js';
+import { signOut } from '../../editors/sign-out.js';
+import { signOutEverywhere } from '../../editors/sign-out-everywhere.js';
+import { Forbidden, Invalid, RateLimited, Unauthorized } from '../../errors.js';
+import { addressBucket } from '../address-bucket.js';
+import { bodyLimit } from '../body-limit.js';
+import { deskCookies } from '../desk/desk-cookies.js';
+import { CSRF_FIELD, deskGuard, type DeskEnv } from '../desk/desk-guard.js';
+import { nextPath } from '../desk/next-path.js';
+import { DeskHomePage } from '../pages/desk/desk-home-page.js';
+import { SetPasswordPage } from '../pages/desk/set-password-page.js';
+import { SIGN_IN_NOTICES, SignInPage, type SignInNotice } from '../pages/desk/sign-in-page.js';
+import { clientIp, readBody, type RemoteAddress } from '../request.js';
+import { createSharedRateLimiter } from '../shared-rate-limiter.js';
+
+/** Sign-in attempts one account may receive: slows guessing one editor's password to a crawl. */
+export const SIGN_IN_PER_ACCOUNT: RateLimit = { count: 5, windowMs: 15 * 60_000 };
+/** Sign-in attempts from one client (an IPv4 address, an IPv6 /64), across accounts. */
+export const SIGN_IN_PER_CLIENT: RateLimit = { count: 20, windowMs: 15 * 60_000 };
+
+/** Desk forms are a few fields. */
+const DESK_FORM_LIMIT = 16 * 1024;
+
+const asNotice = (value: string | undefined): SignInNotice | undefined => (value && Object.hasOwn(SIGN_IN_NOTICES, value) ? (value as SignInNotice) : undefined);
+
+/** The desk's sign-in, set-password and sign-out pages, and the guard over all of /admin. */
+export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
+  const app = new Hono<DeskEnv>();
+  const cookies = deskCookies(deps.config.publicUrl);
+  const perAccount = createSharedRateLimiter(deps, 'desk_sign_in_account', SIGN_IN_PER_ACCOUNT);
+  const perClient = createSharedRateLimiter(deps, 'desk_sign_in_client', SIGN_IN_PER_CLIENT);
+  const tooMany = (seconds: number) => {
+    const minutes = Math.ceil(seconds / 60);
+    return new RateLimited(`Too many sign-in attempts. For your account's safety, wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} before trying again.`, seconds);
+  };
+
+  /** The sign-in form's double-submit token: the cookie's, or a new one set now. */
+  const signInToken = (c: Context) => {
+    const current = cookies.signInForm.get(c);
+    if (current) return current;
+    const token = randomToken(16);
+    cookies.signInForm.set(c, token);
+    return token;
+  };
+
+  app.post('/admin/*', bodyLimit(DESK_FORM_LIMIT));
+  // Also matches /admin itself.
+  app.use('/admin/*', deskGuard(deps, cookies));
+
+  app.get('/admin', (c) => c.html(<DeskHomePage session={c.get('session')} />));
+
+  app.get('/admin/sign-in', async (c) => {
+    const next = nextPath(c.req.query('next'));
+    if (await lookupSession(deps, cookies.session.get(c))) return c.redirect(next, 303);
+    return c.html(<SignInPage csrf={signInToken(c)} next={next} notice={asNotice(c.req.query('notice'))} />);
+  });
+
+  app.post('/admin/sign-in', async (c) => {
+    const body = await readBody(c);
+    const expected = cookies.signInForm.get(c);
+    const given = body[CSRF_FIELD];
+    if (!expected || typeof given !== 'string' || !sameText(given, expected)) {
+      throw new Forbidden('This sign-in form has expired, or your browser refuses cookies (the desk needs them). Reload the sign-in page and try again.');
+    }
+    const ip = clientIp(c, deps.config.trustProxy, remoteAddress);
+    // Client first: an attacker spraying many accounts is stopped without spending their budgets.
+    const wait = (await perClient.take(ip ? addressBucket(ip) : 'unknown')) || (await perAccount.take(signInAccount(body.email)));
+    if (wait > 0) throw tooMany(wait);
+    const next = nextPath(body.next);
+    try {
+      const session = await signIn(deps, { email: body.email, password: body.password, userAgent: c.req.header('user-agent'), ip });
+      cookies.session.set(c, session.token);
+      return c.redirect(next, 303);
+    } catch (error) {
+      if (!(error instanceof Unauthorized)) throw error;
+      const email = typeof body.email === 'string' ? body.email.replace(/[\r\n]/g, '') : undefined;
+      return c.html(<SignInPage csrf={expected} next={next} email={email} error={error.message} />, 401);
+    }
+  });
+
+  app.get('/admin/set-password/:token', async (c) => {
+    const { email } = await inspectPasswordToken(deps, c.req.param('token'));
+    return c.html(<SetPasswordPage email={email} action={c.req.path} />);
+  });
+
+  app.post('/admin/set-password/:token', async (c) => {
+    const token = c.req.param('token');
+    const body = await readBody(c);
+    try {
+      if (body.password !== body.password_confirm) throw new Invalid('The two passwords are not the same.');
+      await setPasswordWithToken(deps, token, body.password);
+    } catch (error) {
+      if (!(error instanceof Invalid) || error instanceof UnusableLink) throw error;
+      const { email } = await inspectPasswordToken(deps, token);
+      return c.html(<SetPasswordPage email={email} action={c.req.path} error={error.message} />, 400);
+    }
+    return c.redirect('/admin/sign-in?notice=password_set', 303);
+  });
+
+  app.post('/admin/sign-out', async (c) => {
+    await signOut(deps, c.get('session').id);
+    cookies.session.clear(c);
+    return c.redirect('/admin/sign-in?notice=signed_out', 303);
+  });
+
+  app.post('/admin/sign-out-everywhere', async (c) => {
+    await signOutEverywhere(deps, c.get('session').editor.id);
+    cookies.session.clear(c);
+    return c.redirect('/admin/sign-in?notice=signed_out_everywhere', 303);
+  });
+
+  return app;
+}
