@@ -7,7 +7,6 @@ import { MessagePage } from './http/pages/message-page.js';
 import { pageSecurity } from './http/page-security.js';
 import type { RemoteAddress } from './http/request.js';
 import { archiveRoutes } from './http/routes/archive-routes.js';
-import { deskAuthRoutes } from './http/routes/desk-auth-routes.js';
 import { docsRoutes } from './http/routes/docs-routes.js';
 import { keyRoutes } from './http/routes/key-routes.js';
 import { postRoutes } from './http/routes/post-routes.js';
@@ -40,10 +39,9 @@ export function createApp(deps: Deps, http: HttpOptions = {}) {
   app.route('/', suppressionRoutes(deps));
   app.route('/', statsRoutes(deps));
   app.route('/', webhookRoutes(deps));
-  app.route('/', deskAuthRoutes(deps, http.remoteAddress));
   app.route('/', archiveRoutes(deps));
   app.route('/', docsRoutes(app, deps.docsAssets));
-  app.route('/', deskRoutes());
+  app.route('/', deskRoutes(deps, http.remoteAddress));
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

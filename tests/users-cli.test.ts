@@ -31,7 +31,7 @@ describe('broadsheet users (CLI)', () => {
         const browser = deskBrowser(createApp(deps));
         expect((await browser.post(new URL(link!).pathname, { password: PASSWORD, password_confirm: PASSWORD })).status).toBe(303);
         expect((await browser.signIn('owner@example.com', PASSWORD)).status).toBe(303);
-        expect(await (await browser.get('/admin')).text()).toContain('Signed in as <strong>Owner@example.com</strong> (owner)');
+        expect(await (await browser.get('/admin/account')).text()).toContain('Signed in as <strong>Owner@example.com</strong> (owner)');
       } finally {
         await deps.mailer.close();
         await deps.db.destroy();

@@ -1,37 +1,25 @@
-import { Hono } from 'hono';
-import { deskAreaRoutes } from '../../src/http/desk/desk-app.js';
-import type { DeskEnv } from '../../src/http/desk/desk-env.js';
+import { deskBrowser, editorWithPassword, PASSWORD } from './desk-browser.js';
 import type { TestContext } from './test-app.js';
 
 export interface DeskClient {
   /** The CSRF token to put in every form posted (field `csrf`). */
   csrf: string;
-  /** A request to the desk as the signed-in owner. */
+  /** A request to the desk as the signed-in owner (cookies kept, redirects not followed). */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Posts a form (application/x-www-form-urlencoded) with the CSRF token added. */
   submit(path: string, fields: Record<string, string>): Promise<Response>;
 }
 
-/**
- * The desk as a signed-in owner sees it. Until sign-in lands (issue 11's first slice), the areas
- * are mounted here behind a middleware that plays the session's part; then this client signs in
- * for real through the app, keeping this interface, so the area tests do not change.
- */
-export async function deskClient(t: TestContext): Promise<DeskClient> {
-  const csrf = 'test-csrf-token';
-  const app = new Hono<DeskEnv>();
-  app.use('/admin/*', async (c, next) => {
-    c.set('editor', { id: 1, email: 'owner@example.com', role: 'owner' });
-    c.set('csrf', csrf);
-    await next();
-  });
-  app.route('/', deskAreaRoutes(t.deps));
-  app.route('/', t.app);
-  const request = async (path: string, init?: RequestInit) => app.request(path, init);
+/** The desk as a signed-in owner sees it: an owner made and signed in the way a person would. */
+export async function deskClient(t: TestContext, email = 'owner@example.com'): Promise<DeskClient> {
+  await editorWithPassword(t.app, t.deps, email);
+  const browser = deskBrowser(t.app);
+  const signedIn = await browser.signIn(email, PASSWORD);
+  if (signedIn.status !== 303) throw new Error(`Signing in answered ${signedIn.status}: ${await signedIn.text()}`);
+  const csrf = await browser.csrf('/admin/account');
   return {
     csrf,
-    request,
-    submit: (path, fields) =>
-      request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }).toString() }),
+    request: (path, init) => browser.request(path, init),
+    submit: (path, fields) => browser.post(path, { csrf, ...fields }),
   };
 }

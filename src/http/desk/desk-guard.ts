@@ -1,20 +1,17 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.js';
-import { lookupSession, type DeskSession } from '../../editors/lookup-session.js';
+import { lookupSession } from '../../editors/lookup-session.js';
 import { sameText } from '../../editors/secret-token.js';
 import { Forbidden } from '../../errors.js';
 import { isFormPost } from '../request.js';
 import type { DeskCookies } from './desk-cookies.js';
+import { CSRF_FIELD, type DeskEnv } from './desk-env.js';
 import { requireSameOrigin } from './same-origin.js';
-
-export type DeskEnv = { Variables: { session: DeskSession } };
 
 /** Desk pages anyone may open: they bring their own proof (a password, a one-time link). */
 const OPEN = /^\/admin\/(?:sign-in|set-password\/[^/]+)\/?$/;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export const CSRF_FIELD = 'csrf';
 
 /**
  * Guards /admin/*. Every unsafe request must come from this site (same-origin.ts). Outside the
@@ -40,6 +37,8 @@ export function deskGuard(deps: Deps, cookies: DeskCookies): MiddlewareHandler<D
       }
     }
     c.set('session', session);
+    c.set('editor', session.editor);
+    c.set('csrf', session.csrfToken);
     await next();
   };
 }

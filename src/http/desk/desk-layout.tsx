@@ -48,7 +48,7 @@ export function DeskPage(props: { title: string; section?: DeskSection; editor: 
             </nav>
             <form method="post" action="/admin/sign-out" class="sign-out">
               <CsrfField token={props.csrf} />
-              <span class="muted">{props.editor.email}</span> <button class="secondary">Sign out</button>
+              <a href="/admin/account">{props.editor.email}</a> <button class="secondary">Sign out</button>
             </form>
           </header>
           <main id="main">

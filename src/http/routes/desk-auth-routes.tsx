@@ -11,9 +11,10 @@ import { Forbidden, Invalid, RateLimited, Unauthorized } from '../../errors.js';
 import { addressBucket } from '../address-bucket.js';
 import { bodyLimit } from '../body-limit.js';
 import { deskCookies } from '../desk/desk-cookies.js';
-import { CSRF_FIELD, deskGuard, type DeskEnv } from '../desk/desk-guard.js';
+import { CSRF_FIELD, type DeskEnv } from '../desk/desk-env.js';
+import { deskGuard } from '../desk/desk-guard.js';
 import { nextPath } from '../desk/next-path.js';
-import { DeskHomePage } from '../pages/desk/desk-home-page.js';
+import { AccountPage } from '../pages/desk/account-page.js';
 import { SetPasswordPage } from '../pages/desk/set-password-page.js';
 import { SIGN_IN_NOTICES, SignInPage, type SignInNotice } from '../pages/desk/sign-in-page.js';
 import { clientIp, readBody, type RemoteAddress } from '../request.js';
@@ -29,8 +30,11 @@ const DESK_FORM_LIMIT = 16 * 1024;
 
 const asNotice = (value: string | undefined): SignInNotice | undefined => (value && Object.hasOwn(SIGN_IN_NOTICES, value) ? (value as SignInNotice) : undefined);
 
-/** The desk's sign-in, set-password and sign-out pages, and the guard over all of /admin. */
-export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
+/**
+ * The desk's sign-in, set-password, account and sign-out pages, and the guard over all of
+ * /admin, in front of the signed-in `areas`.
+ */
+export function deskAuthRoutes(deps: Deps, areas: Hono<DeskEnv>, remoteAddress?: RemoteAddress) {
   const app = new Hono<DeskEnv>();
   const cookies = deskCookies(deps.config.publicUrl);
   const perAccount = createSharedRateLimiter(deps, 'desk_sign_in_account', SIGN_IN_PER_ACCOUNT);
@@ -53,7 +57,7 @@ export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
   // Also matches /admin itself.
   app.use('/admin/*', deskGuard(deps, cookies));
 
-  app.get('/admin', (c) => c.html(<DeskHomePage session={c.get('session')} />));
+  app.get('/admin/account', (c) => c.html(<AccountPage editor={c.get('editor')} csrf={c.get('csrf')} />));
 
   app.get('/admin/sign-in', async (c) => {
     const next = nextPath(c.req.query('next'));
@@ -115,5 +119,6 @@ export function deskAuthRoutes(deps: Deps, remoteAddress?: RemoteAddress) {
     return c.redirect('/admin/sign-in?notice=signed_out_everywhere', 303);
   });
 
+  app.route('/', areas);
   return app;
 }

@@ -25,7 +25,7 @@ button,.button{font:inherit;font-weight:600;padding:.5rem 1rem;border:1px solid 
 button.secondary,.button.secondary{background:transparent;color:var(--fg);border-color:var(--line)}
 button.danger{background:var(--error);border-color:var(--error);color:#fff}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.row,.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 table{width:100%;border-collapse:collapse;background:var(--card)}
 th,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}
 .table-wrap{overflow-x:auto}

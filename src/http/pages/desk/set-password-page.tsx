@@ -1,12 +1,11 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../editors/password-hash.js';
-import { Page } from '../page.js';
+import { DeskDoorPage } from '../../desk/desk-layout.js';
 
 /** The page a set-password or reset link opens. The link's token is the proof, so no CSRF field. */
 export function SetPasswordPage(props: { email: string; action: string; error?: string }) {
   return (
-    <Page title="Choose your password – Broadsheet desk">
+    <DeskDoorPage title="Choose your password">
       <div class="card">
-        <h1>Choose your password</h1>
         <p>
           For <strong>{props.email}</strong>. Use {PASSWORD_MIN_LENGTH} characters or more; a few unrelated words make a good one.
         </p>
@@ -30,6 +29,6 @@ export function SetPasswordPage(props: { email: string; action: string; error?: 
           </div>
         </form>
       </div>
-    </Page>
+    </DeskDoorPage>
   );
 }

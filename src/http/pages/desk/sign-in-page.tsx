@@ -1,5 +1,4 @@
-import { Page } from '../page.js';
-import { CsrfField } from './csrf-field.js';
+import { CsrfField, DeskDoorPage } from '../../desk/desk-layout.js';
 
 /** What the sign-in page says after the desk sent someone back to it. */
 export const SIGN_IN_NOTICES = {
@@ -12,9 +11,8 @@ export type SignInNotice = keyof typeof SIGN_IN_NOTICES;
 
 export function SignInPage(props: { csrf: string; next: string; email?: string; error?: string; notice?: SignInNotice }) {
   return (
-    <Page title="Sign in – Broadsheet desk">
+    <DeskDoorPage title="Sign in to the desk">
       <div class="card">
-        <h1>Sign in to the desk</h1>
         {props.notice ? <p role="status">{SIGN_IN_NOTICES[props.notice]}</p> : null}
         <form class="stack" method="post" action="/admin/sign-in">
           <CsrfField token={props.csrf} />
@@ -34,6 +32,6 @@ export function SignInPage(props: { csrf: string; next: string; email?: string; 
         </form>
         <p class="muted">Forgotten your password, or never set one? Ask an owner of the desk for a new link.</p>
       </div>
-    </Page>
+    </DeskDoorPage>
   );
 }
