@@ -73,9 +73,8 @@ describe('a send on the desk', () => {
 
     const list = await readHtml(await desk.request('/admin/sends'));
     const row = list.all((e) => e.name === 'tr' && list.textOf(e).includes('Harbour news'))[0]!;
-    const cells = row.children.filter((e) => e.type === 'tag').map((e) => list.textOf(e as typeof row));
     // Subject, status, total, sent, failed, of which bounced, skipped, unknown, pending.
-    expect(cells.slice(0, 9)).toEqual(['Harbour news', 'done', '6', '4', '2', '1', '0', '0', '0']);
+    expect(list.cells(row).slice(0, 9)).toEqual(['Harbour news', 'done', '6', '4', '2', '1', '0', '0', '0']);
     expect(list.html).toContain(`href="/admin/sends/${id}"`);
   });
 

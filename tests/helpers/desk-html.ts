@@ -4,7 +4,10 @@ import type { Element } from 'domhandler';
 /** A desk page parsed, with the few queries the area tests make. */
 export interface DeskHtml {
   html: string;
-  all(test: (el: Element) => boolean): Element[];
+  /** Matching elements in the page, or only inside `within`. */
+  all(test: (el: Element) => boolean, within?: Element): Element[];
+  /** The text of each cell (th or td) of a table row. */
+  cells(row: Element): string[];
   /** Text of the first element with this attribute (and value, if given); throws if none. */
   text(attribute: string, value?: string): string;
   attr(el: Element, name: string): string | undefined;
@@ -14,12 +17,13 @@ export interface DeskHtml {
 export async function readHtml(res: Response): Promise<DeskHtml> {
   const html = await res.text();
   const doc = parseDocument(html);
-  const all = (test: (el: Element) => boolean) => DomUtils.findAll(test, doc.children);
+  const all = (test: (el: Element) => boolean, within?: Element) => DomUtils.findAll(test, within ? within.children : doc.children);
   const textOf = (el: Element) => DomUtils.textContent(el).replace(/\s+/g, ' ').trim();
   return {
     html,
     all,
     textOf,
+    cells: (row) => row.children.filter((e): e is Element => e.type === 'tag').map(textOf),
     attr: (el, name) => DomUtils.getAttributeValue(el, name),
     text(attribute, value) {
       const el = all((e) => attribute in e.attribs && (value === undefined || e.attribs[attribute] === value))[0];

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { deskAssetRoutes } from './desk-assets.js';
 import type { DeskEnv } from './desk-env.js';
 import { deskSecurity } from './desk-security.js';
@@ -12,6 +13,7 @@ import { sendsRoutes } from './sends/sends-routes.js';
  */
 export function deskAreaRoutes(deps: Deps): Hono<DeskEnv> {
   const app = new Hono<DeskEnv>();
+  app.route('/', dashboardRoutes(deps));
   app.route('/', sendsRoutes(deps));
   return app;
 }
