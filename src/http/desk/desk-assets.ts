@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { BASE_CSS } from './assets/base-css.js';
+import { POSTS_CSS } from './assets/posts-css.js';
+import { POSTS_JS } from './assets/posts-js.js';
 
 // Each area's styles and progressive enhancement, one module each, joined once at start-up.
-const CSS = [BASE_CSS].join('\n');
-const JS = ['"use strict";'].join('\n');
+const CSS = [BASE_CSS, POSTS_CSS].join('\n');
+const JS = ['"use strict";', POSTS_JS].join('\n');
 
 /**
  * /admin/assets/desk.css and desk.js: files rather than inline blocks, because the desk's CSP
