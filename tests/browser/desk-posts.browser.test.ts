@@ -71,6 +71,7 @@ describe('the post editor in Chromium', () => {
     const email = frameShowing(page, `/admin/posts/${postId}/preview/email`);
     expect(await email?.content()).toContain('Harbour');
 
+    expect(await page.inputValue('#post-body')).toBe('# Harbour\n\nThe tide was [early](https://example.org).');
     await page.fill('#post-body', '# Harbour\n\nThe boats came in *late* today.');
     await page.getByText('Draft saved.').waitFor({ timeout: 10_000 });
     expect((await adminApi(t.app, 'GET', `/api/admin/posts/${postId}`)).body.body).toContain('late');

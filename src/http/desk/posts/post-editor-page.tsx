@@ -71,8 +71,9 @@ export function PostEditorPage(props: PostEditorProps) {
         <Field name="tags" label="Tags" value={values.tags} hint="Separated by commas." />
         <div>
           <label for="post-body">Body (Markdown)</label>
+          {/* HTML drops one newline right after <textarea>: this one, so a body that starts with a blank line keeps it. */}
           <textarea id="post-body" name="body" required maxlength={BODY_MAX}>
-            {values.body}
+            {`\n${values.body}`}
           </textarea>
         </div>
         <div class="actions">
