@@ -131,6 +131,17 @@ describe('the desk: posts', () => {
     expect((await page(`/admin/posts/${id}?done=test-sent`)).html).toContain('Test sent to owner@example.com.');
   });
 
+  it('says why a test could not be sent, on the editor, without a 500', async () => {
+    t = await createTestContext({ env: ADMIN_ENV, smtp: { onRecipient: () => ({ code: 550, message: 'No such mailbox' }) } });
+    desk = await deskClient(t);
+    const id = await createDraft();
+    const res = await desk.submit(`/admin/posts/${id}/test`, {});
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('The test email could not be sent');
+    expect(html).toContain('value="A day at the quay"');
+  });
+
   it('previews the web page of a draft as the archive would render it', async () => {
     await start();
     const id = await createDraft();
@@ -185,6 +196,22 @@ describe('the desk: posts', () => {
     expect(again.status).toBe(303);
     expect((await page(again.headers.get('location')!)).html).toContain('already published');
     expect((await adminApi(t.app, 'GET', '/api/admin/sends')).body.sends).toHaveLength(1);
+  });
+
+  it('edits a published post without offering to publish, schedule or autosave it again', async () => {
+    await start();
+    const id = await createDraft();
+    expect((await adminApi(t.app, 'POST', `/api/admin/posts/${id}/publish`, { send: false })).status).toBe(202);
+    const editor = await page(`/admin/posts/${id}`);
+    expect(editor.html).toContain('Save changes');
+    expect(editor.html).toContain('href="/posts/a-day-at-the-quay"');
+    expect(editor.html).not.toContain('data-autosave');
+    expect(editor.html).not.toContain(`/admin/posts/${id}/schedule`);
+    const scheduled = await desk.submit(`/admin/posts/${id}/schedule`, { scheduled_at: '2026-11-25T10:30' });
+    expect(scheduled.headers.get('location')).toBe(`/admin/posts/${id}?done=already-published`);
+    // Published on the web only: asking to publish it must not mail it now.
+    expect((await desk.submit(`/admin/posts/${id}/publish`, { confirm: 'yes' })).headers.get('location')).toBe(`/admin/posts/${id}?done=already-published`);
+    expect((await adminApi(t.app, 'GET', '/api/admin/sends')).body.sends).toHaveLength(0);
   });
 
   it('never lets hostile Markdown or HTML run in the previews or the editor', async () => {
