@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { POST_STATUSES, type PostStatus } from '../../../db/database.js';
 import type { Deps } from '../../../deps.js';
-import { DomainError } from '../../../errors.js';
+import { DomainError, Unprocessable } from '../../../errors.js';
 import { createPost } from '../../../posts/create-post.js';
 import { getPost } from '../../../posts/get-post.js';
 import { listPosts } from '../../../posts/list-posts.js';
@@ -90,7 +90,7 @@ export function postsRoutes(deps: Deps): Hono<DeskEnv> {
     const post = await getPost(deps, id(c));
     const values = readPostForm(await c.req.parseBody());
     const parsed = toUpdateInput(values);
-    if (!parsed.ok) return refused(c, post, values, new DomainError('unprocessable', parsed.message));
+    if (!parsed.ok) return refused(c, post, values, new Unprocessable(parsed.message));
     try {
       await updatePost(deps, post.id, parsed.input);
     } catch (error) {
@@ -126,7 +126,7 @@ export function postsRoutes(deps: Deps): Hono<DeskEnv> {
     // publishPost publishes at once for a time already passed; from the schedule form that would
     // mail readers by surprise, so a past time is refused here instead.
     const problem = at === null ? 'Choose a date and time to publish at.' : Date.parse(at) <= now ? 'Choose a time in the future.' : undefined;
-    if (problem) return refused(c, post, formValuesOf(post), new DomainError('unprocessable', problem), { scheduleValue: value });
+    if (problem) return refused(c, post, formValuesOf(post), new Unprocessable(problem), { scheduleValue: value });
     if (post.status === 'published') return c.redirect(`/admin/posts/${post.id}?done=already-published`, 303);
     try {
       await publishPost(deps, post.id, { scheduled_at: at!, send: true });
