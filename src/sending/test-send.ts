@@ -1,11 +1,11 @@
 import type { Deps } from '../deps.js';
-import { NotFound, Unprocessable } from '../errors.js';
+import { Unprocessable } from '../errors.js';
 import { listUnsubscribeValue, mailDomainOf } from '../mail/list-headers.js';
 import { MailError } from '../mail/mailer.js';
 import { loadInstallId, testMessageId } from '../mail/message-id.js';
-import { getSettings } from '../settings/settings.js';
 import { parseEmailAddress } from '../subscriptions/email-address.js';
-import { createMailingTemplate, renderPostMail } from './prepare-send.js';
+import { createMailingTemplate } from './prepare-send.js';
+import { renderTestCopy, testReaderValues } from './test-copy.js';
 
 /**
  * Mails one copy of a post (draft or published) to `to`, without creating a send. It is built
@@ -15,16 +15,8 @@ import { createMailingTemplate, renderPostMail } from './prepare-send.js';
  */
 export async function sendTestEmail(deps: Pick<Deps, 'db' | 'config' | 'renderer' | 'mailer' | 'clock'>, postId: number, to: unknown): Promise<{ message_id: string; to: string }> {
   const address = parseEmailAddress(to);
-  const post = await deps.db
-    .selectFrom('posts')
-    .select(['slug', 'title', 'excerpt', 'author', 'body_html', 'published_at', 'email_subject'])
-    .where('id', '=', postId)
-    .executeTakeFirst();
-  if (!post) throw new NotFound(`No post with id ${postId}`);
-  const settings = await getSettings(deps.db, deps.config);
-  const subject = `[Test] ${post.email_subject || post.title}`;
-  const { html, text } = await renderPostMail(deps.renderer, settings, post, subject);
-  const placeholderLink = `${settings.public_url}/subscribe`;
+  const { settings, subject, html, text } = await renderTestCopy(deps, postId, '[Test] ');
+  const { placeholderLink, values } = testReaderValues(settings, address.email);
   const from = { name: settings.sender_name, address: settings.sender_email };
   const messageId = testMessageId({ installId: await loadInstallId(deps.db), domain: mailDomainOf(from.address) });
   let raw: string;
@@ -34,7 +26,7 @@ export async function sendTestEmail(deps: Pick<Deps, 'db' | 'config' | 'renderer
       date: deps.clock.now(),
       messageId,
       listUnsubscribe: listUnsubscribeValue(placeholderLink),
-      values: { email: address.email, name: '', unsubscribe_url: placeholderLink, preferences_url: placeholderLink },
+      values,
     });
   } catch (error) {
     throw new Unprocessable(`The test email cannot be built: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,6 +7,7 @@ import { deskAssetRoutes } from './desk-assets.js';
 import type { DeskEnv } from './desk-env.js';
 import { deskSecurity } from './desk-security.js';
 import { sendsRoutes } from './sends/sends-routes.js';
+import { postsRoutes } from './posts/posts-routes.js';
 
 /**
  * Every signed-in area of the desk (dashboard, posts, sends, subscribers, settings). Each area is
@@ -17,6 +18,7 @@ export function deskAreaRoutes(deps: Deps): Hono<DeskEnv> {
   const app = new Hono<DeskEnv>();
   app.route('/', dashboardRoutes(deps));
   app.route('/', sendsRoutes(deps));
+  app.route('/', postsRoutes(deps));
   return app;
 }
 

@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { BASE_CSS } from './assets/base-css.js';
+import { POSTS_CSS } from './assets/posts-css.js';
+import { POSTS_JS } from './assets/posts-js.js';
 import { SENDS_CSS } from './assets/sends-css.js';
 import { SENDS_JS } from './assets/sends-js.js';
 
 // Each area's styles and progressive enhancement, one module each, joined once at start-up.
-const CSS = [BASE_CSS, SENDS_CSS].join('\n');
-const JS = ['"use strict";', SENDS_JS].join('\n');
+const CSS = [BASE_CSS, POSTS_CSS, SENDS_CSS].join('\n');
+const JS = ['"use strict";', POSTS_JS, SENDS_JS].join('\n');
 
 /**
  * /admin/assets/desk.css and desk.js: files rather than inline blocks, because the desk's CSP
