@@ -8,6 +8,6 @@ fieldset.card legend{font-weight:700;padding:0 .25rem}
 .field .hint{margin:0 0 .25rem;font-size:.9rem}
 .field .error{margin:.25rem 0 0;font-weight:600}
 .field input[aria-invalid=true]{border-color:var(--error)}
-.new-key input{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
+.new-key input{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem}
 .new-key .field{display:flex;flex-wrap:wrap;gap:.5rem}.new-key .field>*{flex:1 1 100%}.new-key .field>button{flex:0 0 auto}
 `;

@@ -45,12 +45,13 @@ export function KeysPage(props: SignedIn & {
         </div>
       </form>
       <h2>Keys</h2>
+      <p class="muted">Each key is known by its first characters: the key itself is not kept. The bootstrap key from ADMIN_API_KEY, if there is one, is not listed.</p>
       {props.keys.length === 0 ? (
-        <p class="muted">No keys yet. The bootstrap key from ADMIN_API_KEY, if there is one, is not listed.</p>
+        <p>No keys yet.</p>
       ) : (
         <div class="table-wrap">
           <table>
-            <caption class="muted">Each key's first characters identify it; the key itself is not kept.</caption>
+            <caption class="muted">All API keys, oldest first</caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
