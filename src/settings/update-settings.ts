@@ -43,6 +43,12 @@ export async function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>
   return getSettings(deps.db, deps.config);
 }
 
+// The field also goes in details, shaped like a validation issue of the API's, so that a form can
+// show the message beside its input rather than parse it out of the text.
+function invalid(field: keyof Settings, message: string): Invalid {
+  return new Invalid(`${field}: ${message}`, [{ path: field, message }]);
+}
+
 function normalise(patch: SettingsPatch): Partial<Settings> {
   const values: Partial<Settings> = { ...patch };
   if (patch.sender_email !== undefined) values.sender_email = address('sender_email', patch.sender_email);
@@ -52,11 +58,11 @@ function normalise(patch: SettingsPatch): Partial<Settings> {
   return values;
 }
 
-function address(field: string, value: string): string {
+function address(field: keyof Settings, value: string): string {
   try {
     return parseEmailAddress(value).email;
   } catch (error) {
-    throw new Invalid(`${field}: ${(error as Error).message}`);
+    throw invalid(field, (error as Error).message);
   }
 }
 
@@ -67,10 +73,10 @@ function publicUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new Invalid('public_url: must be an absolute URL such as https://news.example.com');
+    throw invalid('public_url', 'must be an absolute URL such as https://news.example.com');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Invalid('public_url: must start with https:// or http://');
-  if (url.username || url.password || url.search || url.hash) throw new Invalid('public_url: must not contain credentials, a query or a fragment');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('public_url', 'must start with https:// or http://');
+  if (url.username || url.password || url.search || url.hash) throw invalid('public_url', 'must not contain credentials, a query or a fragment');
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
@@ -81,5 +87,5 @@ function language(value: string): string {
   } catch {
     // Falls through to the error below.
   }
-  throw new Invalid('language: must be a BCP 47 language tag such as en, de or pt-BR');
+  throw invalid('language', 'must be a BCP 47 language tag such as en, de or pt-BR');
 }

@@ -8,6 +8,7 @@ import type { DeskEnv } from './desk-env.js';
 import { deskSecurity } from './desk-security.js';
 import { sendsRoutes } from './sends/sends-routes.js';
 import { postsRoutes } from './posts/posts-routes.js';
+import { settingsAreaRoutes } from './settings/settings-area.js';
 
 /**
  * Every signed-in area of the desk (dashboard, posts, sends, subscribers, settings). Each area is
@@ -19,6 +20,7 @@ export function deskAreaRoutes(deps: Deps): Hono<DeskEnv> {
   app.route('/', dashboardRoutes(deps));
   app.route('/', sendsRoutes(deps));
   app.route('/', postsRoutes(deps));
+  app.route('/', settingsAreaRoutes(deps));
   return app;
 }
 

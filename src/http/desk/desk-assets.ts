@@ -4,10 +4,12 @@ import { POSTS_CSS } from './assets/posts-css.js';
 import { POSTS_JS } from './assets/posts-js.js';
 import { SENDS_CSS } from './assets/sends-css.js';
 import { SENDS_JS } from './assets/sends-js.js';
+import { SETTINGS_CSS } from './assets/settings-css.js';
+import { SETTINGS_JS } from './assets/settings-js.js';
 
 // Each area's styles and progressive enhancement, one module each, joined once at start-up.
-const CSS = [BASE_CSS, POSTS_CSS, SENDS_CSS].join('\n');
-const JS = ['"use strict";', POSTS_JS, SENDS_JS].join('\n');
+const CSS = [BASE_CSS, POSTS_CSS, SENDS_CSS, SETTINGS_CSS].join('\n');
+const JS = ['"use strict";', POSTS_JS, SENDS_JS, SETTINGS_JS].join('\n');
 
 /**
  * /admin/assets/desk.css and desk.js: files rather than inline blocks, because the desk's CSP

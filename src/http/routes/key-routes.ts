@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../../deps.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../keys/api-keys.js';
+import { KeyName } from '../../keys/key-name.js';
 import { adminSecurity, createRouter, errorResponses, IdParam } from '../openapi.js';
 
 const ApiKey = z
@@ -39,7 +40,7 @@ export function keyRoutes(deps: Deps) {
       summary: 'Create an API key',
       tags: ['keys'],
       security: adminSecurity,
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100) }) } } } },
+      request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: KeyName }) } } } },
       responses: { 201: { description: 'The new key, shown once', content: { 'application/json': { schema: CreatedKey } } }, ...errorResponses(400, 401) },
     }),
     async (c) => c.json(await createApiKey(deps, c.req.valid('json').name), 201),
