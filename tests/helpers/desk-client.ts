@@ -1,5 +1,7 @@
-import { deskBrowser, editorWithPassword, PASSWORD } from './desk-browser.js';
+// The app first: zod schemas built before @hono/zod-openapi has loaded lack `.openapi()`.
 import type { TestContext } from './test-app.js';
+import './test-app.js';
+import { deskBrowser, editorWithPassword, PASSWORD } from './desk-browser.js';
 
 export interface DeskClient {
   /** The CSRF token to put in every form posted (field `csrf`). */
