@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { BASE_CSS } from './assets/base-css.js';
+import { SUBSCRIBERS_CSS } from './assets/subscribers-css.js';
+import { SUBSCRIBERS_JS } from './assets/subscribers-js.js';
 
 // Each area's styles and progressive enhancement, one module each, joined once at start-up.
-const CSS = [BASE_CSS].join('\n');
-const JS = ['"use strict";'].join('\n');
+const CSS = [BASE_CSS, SUBSCRIBERS_CSS].join('\n');
+const JS = ['"use strict";', SUBSCRIBERS_JS].join('\n');
 
 /**
  * /admin/assets/desk.css and desk.js: files rather than inline blocks, because the desk's CSP
