@@ -169,6 +169,10 @@ describe('adding, editing and erasing a reader', () => {
     expect(res.headers.get('location')).toBe(`/admin/subscribers/${gil.id}?done=saved`);
     expect((await api('GET', `/api/admin/subscribers/${gil.id}`)).body).toMatchObject({ name: 'Gil Bert', tags: ['new', 'other'], status: 'unsubscribed' });
 
+    const badTag = await desk.submit(`/admin/subscribers/${gil.id}`, { name: 'Gil Bert', tags: `ok, ${'x'.repeat(60)}` });
+    expect(badTag.status).toBe(422);
+    expect(await badTag.text()).toContain('must be 1-50 characters');
+
     await t.deps.db.updateTable('subscribers').set({ status: 'bounced' }).where('id', '=', gil.id).execute();
     const refused = await desk.submit(`/admin/subscribers/${gil.id}`, { name: 'Gil B', tags: 'new', status: 'active' });
     expect(refused.status).toBe(409);

@@ -2,7 +2,7 @@ import { IMPORT_COLUMNS } from '../../../subscribers/import/import-columns.js';
 import type { ImportResult } from '../../../subscribers/import/import-subscribers.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
-import { ErrorNotice } from './desk-notice.js';
+import { ErrorNotice } from './notices.js';
 
 /**
  * The upload form. Without script it posts as any form does; with it (subscribers-js.ts), the
@@ -41,7 +41,7 @@ export function ImportPage(props: { editor: DeskEditor; csrf: string; doubleOptI
         </p>
         <ul>
           <li>
-            <code>tags</code>: separated by commas inside the cell (quote the cell).
+            <code>tags</code>: separated by commas or semicolons inside the cell (quote a cell with commas).
           </li>
           <li>
             <code>status</code>: empty, <code>active</code>, <code>pending</code>, <code>unsubscribed</code>, <code>bounced</code> or <code>complained</code>. A known reader's status only ever

@@ -7,7 +7,7 @@ import { IMPORT_MAX_BYTES } from '../../routes/subscriber-routes.js';
 import type { DeskEnv } from '../desk-env.js';
 import { formFailure } from './form-failure.js';
 import { ImportPage, ImportResultPage } from './import-page.js';
-import { textField } from './reader-form-values.js';
+import { textField } from './form-fields.js';
 
 // Room for the multipart envelope (boundaries, the CSRF and opt-in fields) around the file.
 const FORM_OVERHEAD_BYTES = 64 * 1024;

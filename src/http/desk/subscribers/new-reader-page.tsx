@@ -1,6 +1,6 @@
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
-import { ErrorNotice } from './desk-notice.js';
+import { ErrorNotice } from './notices.js';
 
 export interface NewReader {
   email: string;
@@ -31,7 +31,7 @@ export function NewReaderPage(props: { editor: DeskEditor; csrf: string; values:
           <label for="tags">Tags (optional, separated by commas)</label>
           <input type="text" id="tags" name="tags" value={v.tags} />
         </div>
-        <fieldset>
+        <fieldset class="choice">
           <legend>Consent</legend>
           <div>
             <input type="radio" id="status-pending" name="status" value="pending" checked={v.status === 'pending'} />{' '}

@@ -2,7 +2,7 @@ import type { SentNotice, SentPost } from '../../../subscribers/subscriber-mail.
 import type { SubscriberDetail } from '../../../subscribers/get-subscriber.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
-import { DoneNotice, ErrorNotice } from './desk-notice.js';
+import { DoneNotice, ErrorNotice } from './notices.js';
 
 /** What the edit form shows: the reader's values, or the editor's after a refused save. */
 export interface ReaderEdit {

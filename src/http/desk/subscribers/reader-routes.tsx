@@ -5,12 +5,13 @@ import { createSubscriber } from '../../../subscribers/create-subscriber.js';
 import { eraseSubscriber } from '../../../subscribers/erase-subscriber.js';
 import { getSubscriber } from '../../../subscribers/get-subscriber.js';
 import { subscriberMail } from '../../../subscribers/subscriber-mail.js';
+import { parseTagList } from '../../../subscribers/tags.js';
 import { updateSubscriber, type UpdateSubscriberInput } from '../../../subscribers/update-subscriber.js';
 import type { DeskEnv } from '../desk-env.js';
 import { ErasePage } from './erase-page.js';
 import { formFailure } from './form-failure.js';
 import { EMPTY_READER, NewReaderPage, type NewReader } from './new-reader-page.js';
-import { readTags, textField } from './reader-form-values.js';
+import { textField } from './form-fields.js';
 import { editOf, ReaderPage, type ReaderEdit } from './reader-page.js';
 
 // Digits only, so /new, /import and /export.csv never reach these routes.
@@ -52,7 +53,7 @@ export function readerRoutes(deps: Deps) {
       status: textField(body, 'status') === 'active' ? 'active' : 'pending',
     };
     try {
-      const created = await createSubscriber(deps, { email: values.email, name: values.name || null, tags: readTags(values.tags), status: values.status });
+      const created = await createSubscriber(deps, { email: values.email, name: values.name || null, tags: parseTagList(values.tags), status: values.status });
       return c.redirect(`/admin/subscribers/${created.id}?done=${values.status === 'active' ? 'created' : 'created-pending'}`, 303);
     } catch (err) {
       const { status, message } = formFailure(err);
@@ -72,10 +73,10 @@ export function readerRoutes(deps: Deps) {
       status: status === 'active' || status === 'unsubscribed' ? status : '',
       clearSuppression: textField(body, 'clear_suppression') === 'yes',
     };
-    const patch: UpdateSubscriberInput = { name: edit.name || null, tags: readTags(edit.tags) };
-    if (edit.status) patch.status = edit.status;
-    if (edit.clearSuppression) patch.clear_suppression = true;
     try {
+      const patch: UpdateSubscriberInput = { name: edit.name || null, tags: parseTagList(edit.tags) };
+      if (edit.status) patch.status = edit.status;
+      if (edit.clearSuppression) patch.clear_suppression = true;
       await updateSubscriber(deps, id, patch);
       return c.redirect(`/admin/subscribers/${id}?done=saved`, 303);
     } catch (err) {

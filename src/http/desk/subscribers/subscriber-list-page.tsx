@@ -2,7 +2,7 @@ import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../../db/database
 import type { SubscriberView } from '../../../subscribers/subscriber-view.js';
 import type { DeskEditor } from '../desk-env.js';
 import { DeskPage } from '../desk-layout.js';
-import { DoneNotice } from './desk-notice.js';
+import { DoneNotice } from './notices.js';
 import { listSearch, type ListQuery } from './list-filter.js';
 
 export interface SubscriberListProps {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../../deps.js';
 import type { DeskEnv } from '../desk-env.js';
-import { deskAreaError } from './desk-error.js';
+import { deskAreaError } from './area-error.js';
 import { importRoutes } from './import-routes.js';
 import { readerRoutes } from './reader-routes.js';
 import { subscriberListRoutes } from './subscriber-list-routes.js';

@@ -5,7 +5,7 @@ import { Invalid } from '../../../errors.js';
 import { addSuppression, listSuppressions, removeSuppression } from '../../../suppressions/manage-suppressions.js';
 import type { DeskEnv } from '../desk-env.js';
 import { formFailure } from './form-failure.js';
-import { textField } from './reader-form-values.js';
+import { textField } from './form-fields.js';
 import { SuppressionsPage } from './suppressions-page.js';
 
 const PAGE_SIZE = 50;

@@ -1,7 +1,7 @@
 import type { Suppression } from '../../../suppressions/manage-suppressions.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
-import { DoneNotice, ErrorNotice } from './desk-notice.js';
+import { DoneNotice, ErrorNotice } from './notices.js';
 
 export interface SuppressionsPageProps {
   editor: DeskEditor;
