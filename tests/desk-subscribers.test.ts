@@ -123,6 +123,22 @@ describe("a reader's page", () => {
   });
 });
 
+describe('every page of the area', () => {
+  it('works under the desk CSP: no inline script, style or event handler, and the import script is served', async () => {
+    const reader = await addSubscriber(t.app, 'lee@example.com', { name: 'Lee' });
+    const paths = ['/admin/subscribers', `/admin/subscribers/${reader.id}`, `/admin/subscribers/${reader.id}/erase`, '/admin/subscribers/new', '/admin/subscribers/import', '/admin/suppressions'];
+    for (const path of paths) {
+      const html = await page(path);
+      expect(html.match(/<h1>/g), path).toHaveLength(1);
+      expect(html, path).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      expect(html, path).not.toMatch(/\sstyle=|\son[a-z]+=/);
+    }
+    const script = await (await t.app.request('/admin/assets/desk.js')).text();
+    expect(script).toContain('data-import-form');
+    expect(script).toContain('upload.onprogress');
+  });
+});
+
 describe('adding, editing and erasing a reader', () => {
   it('adds an active reader on the editor’s word', async () => {
     const form = await page('/admin/subscribers/new');

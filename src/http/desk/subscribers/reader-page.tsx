@@ -1,4 +1,4 @@
-import type { SentNotice, SentPost } from '../../../subscribers/subscriber-mail.js';
+import { SUBSCRIBER_MAIL_LIMIT, type SentNotice, type SentPost } from '../../../subscribers/subscriber-mail.js';
 import type { SubscriberDetail } from '../../../subscribers/get-subscriber.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
@@ -27,6 +27,7 @@ export interface ReaderPageProps {
 const When = (props: { at: string | null }) => (props.at ? <time datetime={props.at}>{props.at.replace('T', ' ').slice(0, 19)} UTC</time> : <span class="muted">—</span>);
 const Maybe = (props: { value: string | null }) => (props.value ? <>{props.value}</> : <span class="muted">—</span>);
 const attributeText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+const newest = (rows: unknown[]) => (rows.length === SUBSCRIBER_MAIL_LIMIT ? `The newest ${SUBSCRIBER_MAIL_LIMIT}` : 'Newest first');
 
 /** One reader: where their consent comes from, what they were mailed, and the edit form. */
 export function ReaderPage(props: ReaderPageProps) {
@@ -107,7 +108,7 @@ export function ReaderPage(props: ReaderPageProps) {
       ) : (
         <div class="table-wrap">
           <table>
-            <caption class="muted">Newest first</caption>
+            <caption class="muted">{newest(props.mail.posts)}</caption>
             <thead>
               <tr>
                 <th scope="col">Subject</th>
@@ -141,7 +142,7 @@ export function ReaderPage(props: ReaderPageProps) {
       ) : (
         <div class="table-wrap">
           <table>
-            <caption class="muted">Newest first</caption>
+            <caption class="muted">{newest(props.mail.notices)}</caption>
             <thead>
               <tr>
                 <th scope="col">Mail</th>
