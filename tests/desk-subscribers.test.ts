@@ -322,6 +322,13 @@ describe('the suppression list', () => {
     // Suppressed addresses cannot be added by hand.
     expect((await desk.submit('/admin/subscribers/new', { email: 'spam@example.com', status: 'active' })).status).toBe(422);
 
+    // The lookup goes by hash: it answers for any spelling, and refuses what is no address or domain.
+    const found = await page('/admin/suppressions?find=SPAM@example.com');
+    expect(found).toContain('<td>spam@example.com</td>');
+    expect(found).not.toContain('<td>example.net</td>');
+    expect(await page('/admin/suppressions?find=other@example.com')).toContain('Not on the list.');
+    expect(await page('/admin/suppressions?find=%3Cnope%3E', 422)).toContain('value must be an email address or a domain');
+
     const spam = listed.find((s) => s.value === 'spam@example.com')!;
     const removed = await desk.submit(`/admin/suppressions/${spam.id}/remove`, {});
     expect(removed.status).toBe(303);

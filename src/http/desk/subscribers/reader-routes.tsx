@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from '../../../deps.js';
-import { Invalid } from '../../../errors.js';
 import { createSubscriber } from '../../../subscribers/create-subscriber.js';
 import { eraseSubscriber } from '../../../subscribers/erase-subscriber.js';
 import { getSubscriber } from '../../../subscribers/get-subscriber.js';
@@ -10,18 +9,13 @@ import { updateSubscriber, type UpdateSubscriberInput } from '../../../subscribe
 import type { DeskEnv } from '../desk-env.js';
 import { ErasePage } from './erase-page.js';
 import { formFailure } from './form-failure.js';
+import { pathId } from './path-id.js';
 import { EMPTY_READER, NewReaderPage, type NewReader } from './new-reader-page.js';
 import { textField } from './form-fields.js';
 import { editOf, ReaderPage, type ReaderEdit } from './reader-page.js';
 
 // Digits only, so /new, /import and /export.csv never reach these routes.
 const READER = '/admin/subscribers/:id{[0-9]+}';
-
-const idOf = (c: Context<DeskEnv>) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id)) throw new Invalid('id is not a valid number');
-  return id;
-};
 
 /** Adding one reader, their page, editing and erasing them: the API's create, PATCH and DELETE. */
 export function readerRoutes(deps: Deps) {
@@ -61,10 +55,10 @@ export function readerRoutes(deps: Deps) {
     }
   });
 
-  app.get(READER, async (c) => c.html(await readerPage(c, idOf(c))));
+  app.get(READER, async (c) => c.html(await readerPage(c, pathId(c))));
 
   app.post(READER, async (c) => {
-    const id = idOf(c);
+    const id = pathId(c);
     const body = await c.req.parseBody();
     const status = textField(body, 'status');
     const edit: ReaderEdit = {
@@ -85,10 +79,10 @@ export function readerRoutes(deps: Deps) {
     }
   });
 
-  app.get(`${READER}/erase`, async (c) => c.html(<ErasePage editor={c.get('editor')} csrf={c.get('csrf')} subscriber={await getSubscriber(deps, idOf(c))} />));
+  app.get(`${READER}/erase`, async (c) => c.html(<ErasePage editor={c.get('editor')} csrf={c.get('csrf')} subscriber={await getSubscriber(deps, pathId(c))} />));
 
   app.post(`${READER}/erase`, async (c) => {
-    const id = idOf(c);
+    const id = pathId(c);
     const body = await c.req.parseBody();
     // Without the confirmation page's field, the POST only asks: erasure happens on "yes".
     if (textField(body, 'confirm') !== 'yes') return c.html(<ErasePage editor={c.get('editor')} csrf={c.get('csrf')} subscriber={await getSubscriber(deps, id)} />);

@@ -5,12 +5,13 @@ import { Invalid } from '../../../errors.js';
 import { addSuppression, listSuppressions, removeSuppression } from '../../../suppressions/manage-suppressions.js';
 import type { DeskEnv } from '../desk-env.js';
 import { formFailure } from './form-failure.js';
+import { pathId } from './path-id.js';
 import { textField } from './form-fields.js';
 import { SuppressionsPage } from './suppressions-page.js';
 
 const PAGE_SIZE = 50;
 
-/** /admin/suppressions: the API's list, add and remove. */
+/** /admin/suppressions: the API's list (and lookup by value), add and remove. */
 export function suppressionDeskRoutes(deps: Deps) {
   const app = new Hono<DeskEnv>();
 
@@ -18,7 +19,16 @@ export function suppressionDeskRoutes(deps: Deps) {
     const raw = c.req.query('cursor');
     const cursor = raw === undefined || raw === '' ? undefined : Number(raw);
     if (cursor !== undefined && !(Number.isSafeInteger(cursor) && cursor > 0)) throw new Invalid('cursor is not valid');
-    const list = await listSuppressions(deps, { limit: PAGE_SIZE, cursor });
+    // A lookup goes by hash, so it also answers for an erased reader's address kept as a hash only.
+    const find = (c.req.query('find') ?? '').trim();
+    let list: Awaited<ReturnType<typeof listSuppressions>> = { suppressions: [], next_cursor: null };
+    let findError: string | undefined;
+    let status = form.status ?? 200;
+    try {
+      list = await listSuppressions(deps, { limit: PAGE_SIZE, cursor, value: find || undefined });
+    } catch (err) {
+      ({ status, message: findError } = formFailure(err));
+    }
     return c.html(
       <SuppressionsPage
         editor={c.get('editor')}
@@ -28,9 +38,11 @@ export function suppressionDeskRoutes(deps: Deps) {
         paged={cursor !== undefined}
         value={form.value}
         error={form.error}
+        find={find}
+        findError={findError}
         done={c.req.query('done')}
       />,
-      form.status ?? 200,
+      status,
     );
   };
 
@@ -48,7 +60,7 @@ export function suppressionDeskRoutes(deps: Deps) {
   });
 
   app.post('/admin/suppressions/:id{[0-9]+}/remove', async (c) => {
-    await removeSuppression(deps, Number(c.req.param('id')));
+    await removeSuppression(deps, pathId(c));
     return c.redirect('/admin/suppressions?done=unsuppressed', 303);
   });
 

@@ -11,6 +11,9 @@ export interface SuppressionsPageProps {
   paged: boolean;
   value: string;
   error?: string | undefined;
+  /** A lookup of one address or domain, and why it could not be made. */
+  find: string;
+  findError?: string | undefined;
   done?: string | undefined;
 }
 
@@ -38,8 +41,23 @@ export function SuppressionsPage(props: SuppressionsPageProps) {
         </div>
       </form>
       <h2>Entries</h2>
+      <form method="get" action="/admin/suppressions" class="card search-form">
+        <div>
+          <label for="find">Is this address or domain suppressed?</label>
+          <input type="search" id="find" name="find" value={props.find} maxlength={320} />
+        </div>
+        <div class="actions">
+          <button class="secondary">Look up</button>
+          {props.find ? <a href="/admin/suppressions">Show all</a> : null}
+        </div>
+      </form>
+      <ErrorNotice error={props.findError} />
       {props.suppressions.length === 0 ? (
-        <p class="muted">The list is empty.</p>
+        props.findError ? null : (
+          <p class="muted" role="status">
+            {props.find ? 'Not on the list.' : 'The list is empty.'}
+          </p>
+        )
       ) : (
         <div class="table-wrap">
           <table>
