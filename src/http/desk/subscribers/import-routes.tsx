@@ -6,8 +6,8 @@ import { importSubscribers } from '../../../subscribers/import/import-subscriber
 import { IMPORT_MAX_BYTES } from '../../routes/subscriber-routes.js';
 import type { DeskEnv } from '../desk-env.js';
 import { formFailure } from './form-failure.js';
-import { ImportPage, ImportResultPage } from './import-page.js';
 import { textField } from './form-fields.js';
+import { ImportPage, ImportResultPage } from './import-page.js';
 
 // Room for the multipart envelope (boundaries, the CSRF and opt-in fields) around the file.
 const FORM_OVERHEAD_BYTES = 64 * 1024;

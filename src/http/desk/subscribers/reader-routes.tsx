@@ -9,9 +9,9 @@ import { updateSubscriber, type UpdateSubscriberInput } from '../../../subscribe
 import type { DeskEnv } from '../desk-env.js';
 import { ErasePage } from './erase-page.js';
 import { formFailure } from './form-failure.js';
-import { pathId } from './path-id.js';
-import { EMPTY_READER, NewReaderPage, type NewReader } from './new-reader-page.js';
 import { textField } from './form-fields.js';
+import { EMPTY_READER, NewReaderPage, type NewReader } from './new-reader-page.js';
+import { pathId } from './path-id.js';
 import { editOf, ReaderPage, type ReaderEdit } from './reader-page.js';
 
 // Digits only, so /new, /import and /export.csv never reach these routes.

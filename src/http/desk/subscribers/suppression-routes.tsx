@@ -5,8 +5,8 @@ import { Invalid } from '../../../errors.js';
 import { addSuppression, listSuppressions, removeSuppression } from '../../../suppressions/manage-suppressions.js';
 import type { DeskEnv } from '../desk-env.js';
 import { formFailure } from './form-failure.js';
-import { pathId } from './path-id.js';
 import { textField } from './form-fields.js';
+import { pathId } from './path-id.js';
 import { SuppressionsPage } from './suppressions-page.js';
 
 const PAGE_SIZE = 50;
