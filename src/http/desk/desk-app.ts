@@ -9,6 +9,7 @@ import { deskSecurity } from './desk-security.js';
 import { sendsRoutes } from './sends/sends-routes.js';
 import { postsRoutes } from './posts/posts-routes.js';
 import { settingsAreaRoutes } from './settings/settings-area.js';
+import { subscriberAreaRoutes } from './subscribers/subscribers-area.js';
 
 /**
  * Every signed-in area of the desk (dashboard, posts, sends, subscribers, settings). Each area is
@@ -21,6 +22,7 @@ export function deskAreaRoutes(deps: Deps): Hono<DeskEnv> {
   app.route('/', sendsRoutes(deps));
   app.route('/', postsRoutes(deps));
   app.route('/', settingsAreaRoutes(deps));
+  app.route('/', subscriberAreaRoutes(deps));
   return app;
 }
 

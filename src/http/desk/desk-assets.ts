@@ -6,10 +6,12 @@ import { SENDS_CSS } from './assets/sends-css.js';
 import { SENDS_JS } from './assets/sends-js.js';
 import { SETTINGS_CSS } from './assets/settings-css.js';
 import { SETTINGS_JS } from './assets/settings-js.js';
+import { SUBSCRIBERS_CSS } from './assets/subscribers-css.js';
+import { SUBSCRIBERS_JS } from './assets/subscribers-js.js';
 
 // Each area's styles and progressive enhancement, one module each, joined once at start-up.
-const CSS = [BASE_CSS, POSTS_CSS, SENDS_CSS, SETTINGS_CSS].join('\n');
-const JS = ['"use strict";', POSTS_JS, SENDS_JS, SETTINGS_JS].join('\n');
+const CSS = [BASE_CSS, POSTS_CSS, SENDS_CSS, SETTINGS_CSS, SUBSCRIBERS_CSS].join('\n');
+const JS = ['"use strict";', POSTS_JS, SENDS_JS, SETTINGS_JS, SUBSCRIBERS_JS].join('\n');
 
 /**
  * /admin/assets/desk.css and desk.js: files rather than inline blocks, because the desk's CSP

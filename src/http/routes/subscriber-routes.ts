@@ -1,11 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { iso } from '../../clock.js';
 import { SUBSCRIBER_STATUSES } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { Invalid } from '../../errors.js';
 import { createSubscriber } from '../../subscribers/create-subscriber.js';
 import { eraseSubscriber } from '../../subscribers/erase-subscriber.js';
-import { exportSubscribersCsv } from '../../subscribers/export-subscribers.js';
 import { getSubscriber } from '../../subscribers/get-subscriber.js';
 import { uploadTooLarge } from '../../subscribers/import/import-scratch.js';
 import { importSubscribers } from '../../subscribers/import/import-subscribers.js';
@@ -14,6 +12,7 @@ import type { SubscriberFilter } from '../../subscribers/subscriber-page.js';
 import { parseTimestamp } from '../../subscribers/timestamp.js';
 import { updateSubscriber } from '../../subscribers/update-subscriber.js';
 import { adminSecurity, createRouter, errorResponses, IdParam } from '../openapi.js';
+import { subscriberExportResponse } from '../subscriber-export.js';
 
 /**
  * Large enough for a list of a few million readers; the body is streamed to disk, never held, on
@@ -159,22 +158,7 @@ export function subscriberRoutes(deps: Deps) {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const rows = exportSubscribersCsv(deps, filterOf(query), { bom: query.bom === true });
-      const encoder = new TextEncoder();
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const next = await rows.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-        async cancel() {
-          await rows.return(undefined);
-        },
-      });
-      return c.body(body, 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="subscribers-${iso(deps.clock.now()).slice(0, 10)}.csv"`,
-      });
+      return subscriberExportResponse(c, deps, filterOf(query), { bom: query.bom === true });
     },
   );
 
