@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { iso } from '../src/clock.js';
+import type { Database, Db } from '../src/db/database.js';
+import { eraseSubscriber } from '../src/subscribers/erase-subscriber.js';
+import { openD1OverSqlite } from './helpers/d1-like-sqlite.js';
+import { ADMIN_ENV, adminApi } from './helpers/posts-fixtures.js';
+import { refuseWrites } from './helpers/refuse-writes.js';
+import { addSubscriber } from './helpers/subscriber-fixtures.js';
+import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
+
+let t: TestContext;
+const clock = manualClock();
+beforeEach(async () => {
+  clock.set(new Date('2026-11-24T09:00:00.000Z'));
+  t = await createTestContext({ env: ADMIN_ENV, clock });
+});
+afterEach(async () => t.close());
+
+const api = (method: string, path: string, body?: unknown) => adminApi(t.app, method, path, body);
+// Sorted here: not every table has an id to order by.
+const rows = async (table: keyof Database, db: Db = t.deps.db) => (await db.selectFrom(table).selectAll().execute()).map((row) => JSON.stringify(row)).sort();
+/** What a failed unit must leave exactly as it found it. */
+const snapshot = async (...tables: Array<keyof Database>) => Promise.all(tables.map((table) => rows(table)));
+
+/**
+ * Runs `work` against our D1 dialect (see openD1OverSqlite) after `setup`, and reports what
+ * the work alone sent D1: its batches, any write that ran outside them, the most values bound.
+ */
+async function onD1<T>(setup: (db: Db) => Promise<unknown>, work: (deps: Pick<TestContext['deps'], 'db' | 'clock' | 'wakeWorker'>) => Promise<T>) {
+  const d1 = await openD1OverSqlite();
+  await setup(d1.db);
+  for (const list of [d1.alone, d1.batches, d1.boundParameters]) list.length = 0;
+  const result = await work({ db: d1.db, clock, wakeWorker: () => {} });
+  return {
+    result,
+    db: d1.db,
+    batches: d1.batches.length,
+    writesAlone: d1.alone.filter((statement) => !/^\s*select\b/i.test(statement)),
+    maxBound: Math.max(...d1.boundParameters),
+    after: async (table: keyof Database) => (await rows(table, d1.db)).map((row) => JSON.parse(row) as Record<string, unknown>),
+  };
+}
+
+const now = () => iso(clock.now());
+const seedReader = (db: Db, email: string, status: 'active' | 'bounced' | 'unsubscribed' = 'active') =>
+  db
+    .insertInto('subscribers')
+    .values({ email, email_normalized: email, status, source: 'test', created_at: now(), updated_at: now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+describe('erasing a subscriber: one unit', () => {
+  it('leaves the reader and the suppression list as they were when its last statement fails', async () => {
+    const ann = await addSubscriber(t.app, 'ann@example.com', { tags: ['vip'] });
+    expect((await api('PATCH', `/api/admin/subscribers/${ann.id}`, { status: 'unsubscribed' })).status).toBe(200);
+    const before = await snapshot('subscribers', 'subscriber_tags', 'suppressions');
+    // The suppression entry is written first; the row's deletion, last, is refused.
+    const allow = await refuseWrites(t.deps.db, 'subscribers', 'erasure is refused', 'delete');
+    expect((await api('DELETE', `/api/admin/subscribers/${ann.id}`)).status).toBe(500);
+    expect(await snapshot('subscribers', 'subscriber_tags', 'suppressions')).toEqual(before);
+    await allow();
+    expect((await api('DELETE', `/api/admin/subscribers/${ann.id}`)).body).toEqual({ id: ann.id, erased: true, suppression_kept: true });
+  });
+
+  it('is one batch on D1, binding at most 100 values a statement', async () => {
+    const run = await onD1(
+      async (db) => {
+        const { id } = await seedReader(db, 'bob@example.com', 'bounced');
+        await db.insertInto('subscriber_tags').values({ subscriber_id: id, tag: 'vip' }).execute();
+      },
+      async (deps) => eraseSubscriber(deps, (await deps.db.selectFrom('subscribers').select('id').executeTakeFirstOrThrow()).id),
+    );
+    expect(run.result).toMatchObject({ erased: true, suppression_kept: true });
+    expect({ batches: run.batches, writesAlone: run.writesAlone }).toEqual({ batches: 1, writesAlone: [] });
+    expect(run.maxBound).toBeLessThanOrEqual(100);
+    expect(await run.after('subscribers')).toEqual([]);
+    expect(await run.after('subscriber_tags')).toEqual([]);
+    expect(await run.after('suppressions')).toMatchObject([{ kind: 'address', value: null, reason: 'bounce' }]);
+  });
+});
