@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { iso } from '../src/clock.js';
 import type { Database, Db } from '../src/db/database.js';
+import { createSubscriber } from '../src/subscribers/create-subscriber.js';
 import { eraseSubscriber } from '../src/subscribers/erase-subscriber.js';
+import { updateSubscriber } from '../src/subscribers/update-subscriber.js';
+import { insertSuppression } from '../src/suppressions/manage-suppressions.js';
+import { addressSuppression } from '../src/suppressions/suppression-value.js';
 import { openD1OverSqlite } from './helpers/d1-like-sqlite.js';
 import { ADMIN_ENV, adminApi } from './helpers/posts-fixtures.js';
-import { refuseWrites } from './helpers/refuse-writes.js';
+import { refuseInserts, refuseWrites } from './helpers/refuse-writes.js';
 import { addSubscriber } from './helpers/subscriber-fixtures.js';
 import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
 
@@ -76,5 +80,87 @@ describe('erasing a subscriber: one unit', () => {
     expect(await run.after('subscribers')).toEqual([]);
     expect(await run.after('subscriber_tags')).toEqual([]);
     expect(await run.after('suppressions')).toMatchObject([{ kind: 'address', value: null, reason: 'bounce' }]);
+  });
+});
+
+/** The most tags a subscriber may have: two values each would pass D1's limit in a VALUES list. */
+const fiftyTags = Array.from({ length: 50 }, (_, i) => `tag-${i}`);
+
+describe('creating a subscriber: one unit', () => {
+  it('stores no reader and no tags when their confirmation cannot be queued', async () => {
+    const allow = await refuseInserts(t.deps.db, 'mail_queue', 'mail is refused');
+    expect((await api('POST', '/api/admin/subscribers', { email: 'ann@example.com', tags: ['vip'] })).status).toBe(500);
+    expect(await snapshot('subscribers', 'subscriber_tags')).toEqual([[], []]);
+    await allow();
+    expect((await api('POST', '/api/admin/subscribers', { email: 'ann@example.com', tags: ['vip'] })).body).toMatchObject({ status: 'pending', tags: ['vip'] });
+  });
+
+  it('is one batch on D1, binding at most 100 values a statement', async () => {
+    const run = await onD1(
+      async () => {},
+      (deps) => createSubscriber(deps, { email: 'ann@example.com', tags: fiftyTags }),
+    );
+    expect(run.result).toMatchObject({ email: 'ann@example.com', status: 'pending' });
+    expect(run.result.tags).toHaveLength(50);
+    expect({ batches: run.batches, writesAlone: run.writesAlone }).toEqual({ batches: 1, writesAlone: [] });
+    expect(run.maxBound).toBeLessThanOrEqual(100);
+    expect(await run.after('mail_queue')).toMatchObject([{ kind: 'confirm', subscriber_id: run.result.id }]);
+  });
+});
+
+describe('editing a subscriber: one unit', () => {
+  /** An unsubscribed reader on the suppression list, brought back with new tags and a new name. */
+  const comeback = { name: 'Ann Again', tags: fiftyTags, status: 'active', clear_suppression: true } as const;
+  const unsubscribedAndSuppressed = async (db: Db) => {
+    const { id } = await seedReader(db, 'ann@example.com', 'unsubscribed');
+    await db.insertInto('subscriber_tags').values({ subscriber_id: id, tag: 'old' }).execute();
+    await insertSuppression(db, addressSuppression('ann@example.com'), 'manual', now());
+    return id;
+  };
+
+  it('changes nothing when its last statement fails', async () => {
+    const id = await unsubscribedAndSuppressed(t.deps.db);
+    const before = await snapshot('subscribers', 'subscriber_tags', 'suppressions');
+    // Tags and the suppression entry are written first; the subscriber's own row, last, is refused.
+    const allow = await refuseWrites(t.deps.db, 'subscribers', 'edits are refused', 'update');
+    expect((await api('PATCH', `/api/admin/subscribers/${id}`, comeback)).status).toBe(500);
+    expect(await snapshot('subscribers', 'subscriber_tags', 'suppressions')).toEqual(before);
+    await allow();
+    expect((await api('PATCH', `/api/admin/subscribers/${id}`, comeback)).body).toMatchObject({ name: 'Ann Again', status: 'active' });
+    expect(await rows('suppressions')).toEqual([]);
+  });
+
+  it('changes nothing, and answers 409, when the subscriber changed since it was read', async () => {
+    const id = await unsubscribedAndSuppressed(t.deps.db);
+    const before = await snapshot('subscriber_tags', 'suppressions');
+    // The reader re-subscribed after the edit's read (its first statement): that read is stale.
+    await t.deps.db.updateTable('subscribers').set({ status: 'active' }).where('id', '=', id).execute();
+    let read = false;
+    const db = t.deps.db.withPlugin({
+      transformQuery: ({ node }) => node,
+      async transformResult({ result }) {
+        if (read) return result;
+        read = true;
+        return { ...result, rows: result.rows.map((row) => ({ ...row, status: 'unsubscribed' })) };
+      },
+    });
+    await expect(updateSubscriber({ db, clock }, id, comeback)).rejects.toMatchObject({ code: 'conflict' });
+    expect(await snapshot('subscriber_tags', 'suppressions')).toEqual(before);
+    expect(await t.deps.db.selectFrom('subscribers').select(['name', 'status']).executeTakeFirstOrThrow()).toEqual({ name: null, status: 'active' });
+  });
+
+  it('is one batch on D1, binding at most 100 values a statement', async () => {
+    let id = 0;
+    const run = await onD1(
+      async (db) => {
+        id = await unsubscribedAndSuppressed(db);
+      },
+      (deps) => updateSubscriber(deps, id, comeback),
+    );
+    expect(run.result).toMatchObject({ name: 'Ann Again', status: 'active', consent: { basis: 'editor' } });
+    expect(run.result.tags).toHaveLength(50);
+    expect({ batches: run.batches, writesAlone: run.writesAlone }).toEqual({ batches: 1, writesAlone: [] });
+    expect(run.maxBound).toBeLessThanOrEqual(100);
+    expect(await run.after('suppressions')).toEqual([]);
   });
 });
