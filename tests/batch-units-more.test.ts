@@ -1,16 +1,20 @@
+// First: the app extends zod with `.openapi`, which update-settings's schema needs when it loads.
+import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { iso } from '../src/clock.js';
 import type { Database, Db } from '../src/db/database.js';
+import { createPost } from '../src/posts/create-post.js';
+import { updatePost } from '../src/posts/update-post.js';
+import { updateSettings } from '../src/settings/update-settings.js';
 import { createSubscriber } from '../src/subscribers/create-subscriber.js';
 import { eraseSubscriber } from '../src/subscribers/erase-subscriber.js';
 import { updateSubscriber } from '../src/subscribers/update-subscriber.js';
 import { insertSuppression } from '../src/suppressions/manage-suppressions.js';
 import { addressSuppression } from '../src/suppressions/suppression-value.js';
 import { openD1OverSqlite } from './helpers/d1-like-sqlite.js';
-import { ADMIN_ENV, adminApi } from './helpers/posts-fixtures.js';
+import { ADMIN_ENV, adminApi, postInput } from './helpers/posts-fixtures.js';
 import { refuseInserts, refuseWrites } from './helpers/refuse-writes.js';
 import { addSubscriber } from './helpers/subscriber-fixtures.js';
-import { createTestContext, manualClock, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
 const clock = manualClock();
@@ -162,5 +166,55 @@ describe('editing a subscriber: one unit', () => {
     expect({ batches: run.batches, writesAlone: run.writesAlone }).toEqual({ batches: 1, writesAlone: [] });
     expect(run.maxBound).toBeLessThanOrEqual(100);
     expect(await run.after('suppressions')).toEqual([]);
+  });
+});
+
+describe('changing settings: one unit', () => {
+  it('stores none of them when a later one cannot be stored', async () => {
+    expect((await api('PATCH', '/api/admin/settings', { name: 'First' })).status).toBe(200);
+    const before = await snapshot('settings');
+    // The new description is inserted first; the name, already stored, is then updated: refused.
+    const allow = await refuseWrites(t.deps.db, 'settings', 'settings are refused', 'update');
+    expect((await api('PATCH', '/api/admin/settings', { description: 'New', name: 'Second' })).status).toBe(500);
+    expect(await snapshot('settings')).toEqual(before);
+    await allow();
+    expect((await api('PATCH', '/api/admin/settings', { description: 'New', name: 'Second' })).body).toMatchObject({ description: 'New', name: 'Second' });
+  });
+
+  it('is one batch on D1', async () => {
+    const patch = { name: 'N', description: 'D', sender_name: 'S', sender_email: 's@example.com', reply_to: 'r@example.com', postal_address: 'A', public_url: 'https://n.example', language: 'en' };
+    const run = await onD1(
+      async () => {},
+      (deps) => updateSettings({ ...deps, config: t.deps.config }, patch),
+    );
+    expect(run.result).toMatchObject(patch);
+    expect({ batches: run.batches, writesAlone: run.writesAlone }).toEqual({ batches: 1, writesAlone: [] });
+    expect(run.maxBound).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('creating and editing a post: one write each, no unit needed', () => {
+  it('gives posts created together with one title each their own slug', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api('POST', '/api/admin/posts', postInput({ title: 'Hello' }))));
+    expect(answers.map((a) => a.status)).toEqual(Array(5).fill(201));
+    expect(answers.map((a) => a.body.slug).sort()).toEqual(['hello', 'hello-2', 'hello-3', 'hello-4', 'hello-5']);
+  });
+
+  it('writes one statement on D1, outside any batch', async () => {
+    const markdown = t.deps.markdown;
+    const created = await onD1(
+      async () => {},
+      (deps) => createPost({ ...deps, markdown }, postInput({ title: 'Hello' })),
+    );
+    expect(created.writesAlone).toHaveLength(1);
+    let id = 0;
+    const updated = await onD1(
+      async (db) => {
+        id = (await createPost({ db, clock, markdown }, postInput({ title: 'Hello' }))).id;
+      },
+      (deps) => updatePost({ ...deps, markdown }, id, { title: 'Hello again', slug: 'hello-again' }),
+    );
+    expect(updated.result).toMatchObject({ title: 'Hello again', slug: 'hello-again' });
+    expect({ batches: updated.batches, writes: updated.writesAlone.length }).toEqual({ batches: 0, writes: 1 });
   });
 });
