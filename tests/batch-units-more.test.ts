@@ -11,6 +11,7 @@ import { eraseSubscriber } from '../src/subscribers/erase-subscriber.js';
 import { updateSubscriber } from '../src/subscribers/update-subscriber.js';
 import { insertSuppression } from '../src/suppressions/manage-suppressions.js';
 import { addressSuppression } from '../src/suppressions/suppression-value.js';
+import { recordBounce, type BounceNotice } from '../src/webhooks/record-bounce.js';
 import { openD1OverSqlite } from './helpers/d1-like-sqlite.js';
 import { ADMIN_ENV, adminApi, postInput } from './helpers/posts-fixtures.js';
 import { refuseInserts, refuseWrites } from './helpers/refuse-writes.js';
@@ -216,5 +217,42 @@ describe('creating and editing a post: one write each, no unit needed', () => {
     );
     expect(updated.result).toMatchObject({ title: 'Hello again', slug: 'hello-again' });
     expect({ batches: updated.batches, writes: updated.writesAlone.length }).toEqual({ batches: 0, writes: 1 });
+  });
+});
+
+describe('a bounce notification: one unit', () => {
+  const hardBounce = (recipients: string[]): BounceNotice => ({
+    provider: 'test',
+    eventId: 'event-1',
+    kind: 'hard',
+    recipients,
+    detail: '550 no such user',
+    occurredAt: '2026-11-24T08:59:00.000Z',
+  });
+
+  it('records neither the event nor any effect when a later statement fails, so the retry applies it', async () => {
+    await seedReader(t.deps.db, 'ann@example.com');
+    const before = await snapshot('webhook_events', 'suppressions', 'subscribers');
+    const allow = await refuseInserts(t.deps.db, 'bounce_events', 'bounces are refused');
+    await expect(recordBounce(t.deps, hardBounce(['ann@example.com']))).rejects.toThrow();
+    expect(await snapshot('webhook_events', 'suppressions', 'subscribers')).toEqual(before);
+    await allow();
+    expect(await recordBounce(t.deps, hardBounce(['ann@example.com']))).toEqual({ status: 'processed', matched: 1, suppressed: 1 });
+    expect(await recordBounce(t.deps, hardBounce(['ann@example.com']))).toEqual({ status: 'duplicate', matched: 0, suppressed: 0 });
+  });
+
+  it('is one batch on D1 for its 100 recipients, binding at most 100 values a statement', async () => {
+    const recipients = Array.from({ length: 100 }, (_, i) => `reader${i}@example.com`);
+    const run = await onD1(
+      async (db) => {
+        for (const email of recipients.slice(0, 60)) await seedReader(db, email);
+      },
+      (deps) => recordBounce(deps, hardBounce(recipients)),
+    );
+    expect(run.result).toEqual({ status: 'processed', matched: 60, suppressed: 100 });
+    expect({ batches: run.batches, writesAlone: run.writesAlone }).toEqual({ batches: 1, writesAlone: [] });
+    expect(run.maxBound).toBeLessThanOrEqual(100);
+    expect((await run.after('subscribers')).every((row) => row.status === 'bounced')).toBe(true);
+    expect(await run.after('bounce_events')).toHaveLength(60);
   });
 });
