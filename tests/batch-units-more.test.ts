@@ -42,7 +42,6 @@ async function onD1<T>(setup: (db: Db) => Promise<unknown>, work: (deps: Pick<Te
   const result = await work({ db: d1.db, clock, wakeWorker: () => {} });
   return {
     result,
-    db: d1.db,
     batches: d1.batches.length,
     writesAlone: d1.alone.filter((statement) => !/^\s*select\b/i.test(statement)),
     maxBound: Math.max(...d1.boundParameters),
