@@ -62,7 +62,10 @@ export async function updateSubscriber(deps: Pick<Deps, 'db' | 'clock'>, id: num
       .$if(activating, (qb) => qb.where((eb) => eb.not(eb.exists(blocking))))
       .returning('id'),
   ]);
-  if (results.at(-1)!.rows.length === 0) throw new Conflict('The subscriber changed meanwhile; try again');
+  if (results.at(-1)!.rows.length === 0) {
+    await getSubscriber(deps, id); // 404 when erased meanwhile
+    throw new Conflict('The subscriber changed meanwhile; try again');
+  }
   return getSubscriber(deps, id);
 }
 
