@@ -7,9 +7,9 @@ import type { Db } from './database.js';
  * database's own API. It is a transaction on SQLite (BEGIN IMMEDIATE) and PostgreSQL.
  *
  * D1 has no interactive transactions: `work` reads and acts on what it read, which no batch can
- * express, so on D1 its statements run one after another, each atomic alone. Units whose
- * partial effect would break the ledger (outcomes and counters, publish and its mailing,
- * confirmation and welcome) use `atomicBatch` instead, which is atomic on every runtime.
+ * express, so on D1 its statements run one after another, each atomic alone. Every unit whose
+ * partial effect would be wrong uses `atomicBatch` instead, which is atomic on every runtime;
+ * `atomic` is left to group commit and CSV import batches, whose comments say why.
  */
 export function atomic<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);

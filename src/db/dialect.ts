@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, type Compilable, type Kysely } from 'kysely';
 import { D1Adapter } from './d1-adapter.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -55,6 +55,13 @@ export const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(errorCode(error)) 
  * Elsewhere writers already run one at a time.
  */
 export async function lockSubscriber(db: Kysely<any>, id: number): Promise<void> {
-  if (!writersInterleave(db)) return;
-  await db.selectFrom('subscribers').select('id').where('id', '=', id).forUpdate().execute();
+  for (const lock of subscriberLock(db, id)) await db.executeQuery(lock);
+}
+
+/**
+ * lockSubscriber's statement, if any, for the head of an atomicBatch whose later statements all
+ * check that the subscriber is still as read: with the row locked, none of them can see it change.
+ */
+export function subscriberLock(db: Kysely<any>, id: number): Compilable<unknown>[] {
+  return writersInterleave(db) ? [db.selectFrom('subscribers').select('id').where('id', '=', id).forUpdate()] : [];
 }

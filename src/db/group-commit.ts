@@ -23,6 +23,8 @@ const MAX_BATCH = 64;
  * each work runs again alone, so one bad request cannot fail its neighbours; works must
  * therefore have no effects outside the transaction.
  */
+// It stays `atomic`: a shared transaction is what group commit is. D1 has none to share, so
+// there it is off (`directCommit`) and each work's own units (atomicBatchWithin) stay whole.
 export function createGroupCommit(db: Db): GroupCommit {
   const queue: Pending[] = [];
   let scheduled = false;

@@ -1,4 +1,3 @@
-import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { isUniqueViolation } from '../db/dialect.js';
@@ -25,21 +24,16 @@ export async function createPost(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, 
     created_at: iso(now),
     updated_at: iso(now),
   };
-  let slug = chosenSlug;
-  try {
-    return await atomic(deps.db, async (trx) => {
-      if (chosenSlug === undefined) slug = await freeSlugFor(trx, input.title);
-      else await assertSlugFree(trx, chosenSlug);
-      const row = await trx
-        .insertInto('posts')
-        .values({ ...values, slug: slug! })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toPost(row);
-    });
-  } catch (error) {
-    // Only a concurrent create can get here: the checks above saw the slug free.
-    if (isUniqueViolation(error)) throw slugTaken(slug!);
-    throw error;
+  // One write, so no unit is needed (D1 has none to give): the slug is read first and the unique
+  // index re-checks it. A title's slug taken meanwhile by another create is chosen again.
+  for (;;) {
+    const slug = chosenSlug ?? (await freeSlugFor(deps.db, input.title));
+    if (chosenSlug !== undefined) await assertSlugFree(deps.db, chosenSlug);
+    try {
+      return toPost(await deps.db.insertInto('posts').values({ ...values, slug }).returningAll().executeTakeFirstOrThrow());
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (chosenSlug !== undefined) throw slugTaken(slug);
+    }
   }
 }

@@ -1,7 +1,6 @@
-import { atomic } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
-import { Conflict, NotFound } from '../errors.js';
+import { Conflict } from '../errors.js';
 import { getPost } from './get-post.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import { bodyColumns, CLEAR_PUBLISH_FAILURE, optionalColumns, scheduleTime, type PostChanges } from './post-columns.js';
@@ -32,23 +31,22 @@ export async function updatePost(deps: Pick<Deps, 'db' | 'clock' | 'markdown'>, 
   if (Object.keys(changes).length === 0) return getPost(deps, id);
   changes.updated_at = iso(now);
 
+  // One write, so no unit is needed (D1 has none to give): the slug is checked first for a clear
+  // 409, and the unique index refuses one taken meanwhile; the UPDATE's own guards decide the rest.
   try {
-    return await atomic(deps.db, async (trx) => {
-      if (slug !== undefined) await assertSlugFree(trx, slug, id);
-      let update = trx.updateTable('posts').set(changes).where('id', '=', id);
-      // Guards in the UPDATE itself, so a post published meanwhile by the worker is safe too.
-      if (slug !== undefined) update = update.where((eb) => eb.or([eb('status', 'in', ['draft', 'scheduled']), eb('slug', '=', slug)]));
-      if (schedule !== undefined) update = update.where('status', 'in', ['draft', 'scheduled']);
-      const row = await update.returningAll().executeTakeFirst();
-      if (row) return toPost(row);
-      const exists = await trx.selectFrom('posts').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) throw new NotFound(`No post with id ${id}`);
-      throw new Conflict(
-        schedule !== undefined
-          ? 'The post is already published, so it cannot be scheduled'
-          : 'The slug of a published post cannot change: links to it are already out',
-      );
-    });
+    if (slug !== undefined) await assertSlugFree(deps.db, slug, id);
+    let update = deps.db.updateTable('posts').set(changes).where('id', '=', id);
+    // Guards in the UPDATE itself, so a post published meanwhile by the worker is safe too.
+    if (slug !== undefined) update = update.where((eb) => eb.or([eb('status', 'in', ['draft', 'scheduled']), eb('slug', '=', slug)]));
+    if (schedule !== undefined) update = update.where('status', 'in', ['draft', 'scheduled']);
+    const row = await update.returningAll().executeTakeFirst();
+    if (row) return toPost(row);
+    await getPost(deps, id); // 404 when it does not exist
+    throw new Conflict(
+      schedule !== undefined
+        ? 'The post is already published, so it cannot be scheduled'
+        : 'The slug of a published post cannot change: links to it are already out',
+    );
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken(slug!);
     throw error;

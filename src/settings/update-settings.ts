@@ -1,4 +1,4 @@
-import { atomic } from '../db/atomic.js';
+import { atomicBatch } from '../db/atomic.js';
 import { z } from 'zod';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
@@ -26,20 +26,20 @@ export const SettingsPatch = z
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
-/** Validates and stores the given settings; returns all settings as they now are. */
+/** Validates and stores the given settings, all or none of them (one atomicBatch, on D1 too); returns all settings as they now are. */
 export async function updateSettings(deps: Pick<Deps, 'db' | 'clock' | 'config'>, patch: SettingsPatch): Promise<Settings> {
   const values = normalise(patch);
   const now = iso(deps.clock.now());
-  await atomic(deps.db, async (trx) => {
-    for (const [key, value] of Object.entries(values)) {
+  await atomicBatch(
+    deps.db,
+    Object.entries(values).map(([key, value]) => {
       const row = { key, value: JSON.stringify(value), updated_at: now };
-      await trx
+      return deps.db
         .insertInto('settings')
         .values(row)
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: now }))
-        .execute();
-    }
-  });
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_at: now }));
+    }),
+  );
   return getSettings(deps.db, deps.config);
 }
 

@@ -1,13 +1,13 @@
-import { atomic } from '../db/atomic.js';
+import { atomicBatch } from '../db/atomic.js';
 import { iso } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { Conflict, Unprocessable } from '../errors.js';
 import { isSuppressed } from '../suppressions/is-suppressed.js';
 import { parseEmailAddress, parseName } from '../subscriptions/email-address.js';
-import { enqueueMail } from '../subscriptions/enqueue-mail.js';
+import { queueMailFor } from '../subscriptions/enqueue-mail.js';
 import { mergeAttributes } from './attributes.js';
 import { getSubscriber, type SubscriberDetail } from './get-subscriber.js';
-import { addTags, parseTags } from './tags.js';
+import { parseTags, tagsFor } from './tags.js';
 
 export interface CreateSubscriberInput {
   email: string;
@@ -36,8 +36,18 @@ export async function createSubscriber(
     throw new Unprocessable('This address is on the suppression list; remove it there first if mail to it should resume.');
   }
 
-  const id = await atomic(deps.db, async (trx) => {
-    const row = await trx
+  // The reader, their tags and their confirmation are one unit, atomic on D1 too: a pending
+  // reader without a confirmation could never confirm. The later statements find the new row by
+  // its address and this request's instant, so an existing subscriber gets nothing of this one
+  // (a duplicate request in the very same millisecond may add its tags to the first one's row).
+  const created = deps.db
+    .selectFrom('subscribers')
+    .select('id')
+    .where('email_normalized', '=', normalized)
+    .where('created_at', '=', now)
+    .where('source', '=', 'admin');
+  const [inserted] = await atomicBatch(deps.db, [
+    deps.db
       .insertInto('subscribers')
       .values({
         email,
@@ -53,16 +63,15 @@ export async function createSubscriber(
         confirmed_at: status === 'active' ? now : null,
       })
       .onConflict((oc) => oc.column('email_normalized').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!row) {
-      const existing = await trx.selectFrom('subscribers').select('id').where('email_normalized', '=', normalized).executeTakeFirst();
-      throw new Conflict(`A subscriber with this address already exists (id ${existing?.id ?? '?'})`);
-    }
-    await addTags(trx, tags.map((tag) => ({ subscriber_id: row.id, tag })));
-    if (status === 'pending') await enqueueMail(trx, 'confirm', row.id, now);
-    return row.id;
-  });
+      .returning('id'),
+    tagsFor(deps.db, created, tags),
+    ...(status === 'pending' ? [queueMailFor(deps.db, 'confirm', now, (eb) => eb('subscribers.id', 'in', created))] : []),
+  ]);
+  const row = inserted!.rows[0] as { id: number } | undefined;
+  if (!row) {
+    const existing = await deps.db.selectFrom('subscribers').select('id').where('email_normalized', '=', normalized).executeTakeFirst();
+    throw new Conflict(`A subscriber with this address already exists (id ${existing?.id ?? '?'})`);
+  }
   if (status === 'pending') deps.wakeWorker();
-  return getSubscriber(deps, id);
+  return getSubscriber(deps, row.id);
 }

@@ -1,5 +1,5 @@
-import { sql, type SqlBool } from 'kysely';
-import type { Db } from '../db/database.js';
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Database, Db } from '../db/database.js';
 import { idIn } from '../db/id-list.js';
 import { jsonRows } from '../db/json-rows.js';
 import { Invalid } from '../errors.js';
@@ -59,4 +59,23 @@ export async function addTags(db: Db, pairs: ReadonlyArray<{ subscriber_id: numb
     )
     .onConflict((oc) => oc.columns(['subscriber_id', 'tag']).doNothing())
     .execute();
+}
+
+/**
+ * Gives these tags to the subscriber that `subscriber` (a query of at most one id) selects, if
+ * any, as one unexecuted INSERT … SELECT; tags it has are left alone. The subscriber is chosen by
+ * the statement itself, so it can follow the one that creates them in one atomicBatch.
+ */
+export function tagsFor(db: Db, subscriber: SelectQueryBuilder<Database, 'subscribers', { id: number }>, tags: readonly string[]) {
+  return db
+    .insertInto('subscriber_tags')
+    .columns(['subscriber_id', 'tag'])
+    .expression(
+      db
+        .selectFrom('subscribers')
+        .innerJoin(jsonRows(db, tags.map((tag) => ({ tag })), { tag: 'text' }).as('t'), (join) => join.onTrue())
+        .select(['subscribers.id', 't.tag'])
+        .where('subscribers.id', 'in', subscriber),
+    )
+    .onConflict((oc) => oc.columns(['subscriber_id', 'tag']).doNothing());
 }

@@ -3,11 +3,6 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Database, Db, MailKind } from '../db/database.js';
 import { lockSubscriber } from '../db/dialect.js';
 
-/** Queues one transactional mail; the worker renders and sends it. Call inside the caller's transaction. */
-export async function enqueueMail(db: Db, kind: MailKind, subscriberId: number, now: string): Promise<void> {
-  await db.insertInto('mail_queue').values({ kind, subscriber_id: subscriberId, next_attempt_at: now, created_at: now }).execute();
-}
-
 /**
  * Queues one transactional mail for the subscriber that `which` selects, if any, as one
  * unexecuted INSERT … SELECT: the condition is the statement's own, so it can follow the

@@ -23,6 +23,11 @@ const MAX_ATTEMPTS = 20;
 /**
  * Applies valid rows in one transaction, as if one after the other: an address seen again
  * (in the database or earlier in the file) merges into what is there. Returns what happened.
+ *
+ * It stays `atomic`, so on D1 its statements run one by one: it reads the rows it merges into
+ * and decides in JavaScript, which no batch can express. A failure midway there leaves some of
+ * the batch's rows created or merged and the rest not: each is a state the file asked for, and
+ * importing the file again completes it, as merging makes a repeat change nothing more.
  */
 export async function applyImportBatch(db: Db, rows: ImportRow[], options: { doubleOptIn: boolean; now: string }): Promise<BatchCounts> {
   for (let attempt = 1; ; attempt++) {
