@@ -12,6 +12,9 @@ export function deskSecurity(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', DESK_POLICY);
+    // Under the site's `no-referrer`, browsers send `Origin: null` with the desk's own form
+    // posts, and the same-origin check could not tell them from a forged one.
+    c.header('Referrer-Policy', 'same-origin');
     // Pages that show readers' addresses and the editor's work: never cached by anyone.
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };

@@ -10,7 +10,9 @@ import { Forbidden } from '../../errors.js';
 export function requireSameOrigin(c: Context, publicUrl: string): void {
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
-  const ours = origin === undefined || origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin;
+  // `null` comes from privacy settings (a no-referrer policy, for one): trusted only when the
+  // browser's own Fetch Metadata, which no page can forge, says the post came from this site.
+  const ours = origin === undefined || origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin || (origin === 'null' && site === 'same-origin');
   if ((site !== undefined && site !== 'same-origin' && site !== 'none') || !ours) {
     throw new Forbidden(`This form was sent from another site, so it was refused. Open the desk at ${publicUrl}/admin and try again.`);
   }

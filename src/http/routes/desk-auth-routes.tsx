@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { RateLimit } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { lookupSession } from '../../editors/lookup-session.js';
@@ -10,6 +10,9 @@ import { signOutEverywhere } from '../../editors/sign-out-everywhere.js';
 import { Forbidden, Invalid, RateLimited, Unauthorized } from '../../errors.js';
 import { addressBucket } from '../address-bucket.js';
 import { bodyLimit } from '../body-limit.js';
+import { FORM_OVERHEAD_BYTES } from '../desk/subscribers/import-routes.js';
+import { IMPORT_MAX_BYTES } from './subscriber-routes.js';
+import { POST_BODY_LIMIT } from './post-routes.js';
 import { deskCookies } from '../desk/desk-cookies.js';
 import { CSRF_FIELD, type DeskEnv } from '../desk/desk-env.js';
 import { deskGuard } from '../desk/desk-guard.js';
@@ -25,8 +28,23 @@ export const SIGN_IN_PER_ACCOUNT: RateLimit = { count: 5, windowMs: 15 * 60_000 
 /** Sign-in attempts from one client (an IPv4 address, an IPv6 /64), across accounts. */
 export const SIGN_IN_PER_CLIENT: RateLimit = { count: 20, windowMs: 15 * 60_000 };
 
-/** Desk forms are a few fields. */
+/** Desk forms are a few fields, but for a post's Markdown and a CSV upload. */
 const DESK_FORM_LIMIT = 16 * 1024;
+const postForms = bodyLimit(POST_BODY_LIMIT);
+const uploads = bodyLimit(IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES);
+const forms = bodyLimit(DESK_FORM_LIMIT);
+
+/**
+ * One limit per request, chosen by path, and before the guard: the guard reads the form for its
+ * CSRF field, and a body can be read (and limited) only once.
+ */
+function deskBodyLimit(): MiddlewareHandler {
+  return (c, next) => {
+    const path = c.req.path;
+    const limit = path === '/admin/subscribers/import' ? uploads : path === '/admin/posts' || path.startsWith('/admin/posts/') ? postForms : forms;
+    return limit(c, next);
+  };
+}
 
 const asNotice = (value: string | undefined): SignInNotice | undefined => (value && Object.hasOwn(SIGN_IN_NOTICES, value) ? (value as SignInNotice) : undefined);
 
@@ -53,7 +71,7 @@ export function deskAuthRoutes(deps: Deps, areas: Hono<DeskEnv>, remoteAddress?:
     return token;
   };
 
-  app.post('/admin/*', bodyLimit(DESK_FORM_LIMIT));
+  app.post('/admin/*', deskBodyLimit());
   // Also matches /admin itself.
   app.use('/admin/*', deskGuard(deps, cookies));
 

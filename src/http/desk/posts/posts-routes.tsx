@@ -13,10 +13,8 @@ import { countAudience } from '../../../sending/count-audience.js';
 import { previewPostMail } from '../../../sending/preview-mail.js';
 import { sendTestEmail } from '../../../sending/test-send.js';
 import { getSettings } from '../../../settings/settings.js';
-import { bodyLimit } from '../../body-limit.js';
 import { renderHtml } from '../../pages/archive-format.js';
 import { PostPage } from '../../pages/post-page.js';
-import { POST_BODY_LIMIT } from '../../routes/post-routes.js';
 import type { DeskEnv } from '../desk-env.js';
 import { formErrorStatus } from './error-status.js';
 import { PostEditorPage } from './post-editor-page.js';
@@ -37,9 +35,6 @@ const isAutosave = (c: C) => c.req.header('x-desk-autosave') === '1';
 /** /admin/posts: the list, the editor with its previews, and testing, scheduling and publishing. */
 export function postsRoutes(deps: Deps): Hono<DeskEnv> {
   const app = new Hono<DeskEnv>();
-  const limit = bodyLimit(POST_BODY_LIMIT);
-  app.use('/admin/posts', limit);
-  app.use('/admin/posts/*', limit);
 
   const id = (c: C) => Number(c.req.param('id'));
   const page = (c: C) => ({ editor: c.get('editor'), csrf: c.get('csrf') });

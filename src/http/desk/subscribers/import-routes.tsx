@@ -10,7 +10,7 @@ import { textField } from './form-fields.js';
 import { ImportPage, ImportResultPage } from './import-page.js';
 
 // Room for the multipart envelope (boundaries, the CSRF and opt-in fields) around the file.
-const FORM_OVERHEAD_BYTES = 64 * 1024;
+export const FORM_OVERHEAD_BYTES = 64 * 1024;
 
 /** The CSV import form and its upload: the API's import verb with the same limits. */
 export function importRoutes(deps: Deps) {
