@@ -30,6 +30,7 @@ describe('desk forms refuse requests that did not come from the desk', () => {
       ['wrong token', { csrf: `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}` }, {}],
       ['other Origin', { csrf }, { origin: 'https://evil.example' }],
       ['null Origin', { csrf }, { origin: 'null' }],
+      ['null Origin, cross-site', { csrf }, { origin: 'null', 'sec-fetch-site': 'cross-site' }],
       ['cross-site fetch', { csrf }, { 'sec-fetch-site': 'cross-site' }],
       ['sibling subdomain', { csrf }, { 'sec-fetch-site': 'same-site' }],
     ];
@@ -46,8 +47,9 @@ describe('desk forms refuse requests that did not come from the desk', () => {
     expect(await liveSessions()).toHaveLength(1);
     expect((await browser.get('/admin')).status).toBe(200);
 
-    // The desk's own origin and a same-origin fetch pass.
-    const ok = await browser.post('/admin/sign-out', { csrf }, { origin: 'https://news.example.com', 'sec-fetch-site': 'same-origin' });
+    // The desk's own origin and a same-origin fetch pass, and so does the `Origin: null` that
+    // privacy settings make a browser send with a same-origin form (its Fetch Metadata vouches).
+    const ok = await browser.post('/admin/sign-out', { csrf }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
     expect(ok.status).toBe(303);
     expect(await liveSessions()).toHaveLength(0);
   });
