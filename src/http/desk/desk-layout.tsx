@@ -12,6 +12,19 @@ const SECTIONS: ReadonlyArray<readonly [DeskSection, string, string]> = [
   ['settings', 'Settings', '/admin/settings'],
 ];
 
+// The signed-out pages carry no script: nothing on them needs one.
+function DeskHead(props: { title: string; script?: boolean }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${props.title} · Broadsheet desk`}</title>
+      <link rel="stylesheet" href="/admin/assets/desk.css" />
+      {props.script ? <script src="/admin/assets/desk.js" defer></script> : null}
+    </head>
+  );
+}
+
 /** The hidden CSRF field every state-changing desk form starts with. */
 export const CsrfField = (props: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={props.token} />;
 
@@ -25,13 +38,7 @@ export function DeskPage(props: { title: string; section?: DeskSection; editor: 
     <>
       {raw('<!doctype html>')}
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${props.title} · Broadsheet desk`}</title>
-          <link rel="stylesheet" href="/admin/assets/desk.css" />
-          <script src="/admin/assets/desk.js" defer></script>
-        </head>
+        <DeskHead title={props.title} script />
         <body>
           <a class="skip" href="#main">Skip to content</a>
           <header class="desk-header">
@@ -67,12 +74,7 @@ export function DeskDoorPage(props: { title: string; children: Child }) {
     <>
       {raw('<!doctype html>')}
       <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${props.title} · Broadsheet desk`}</title>
-          <link rel="stylesheet" href="/admin/assets/desk.css" />
-        </head>
+        <DeskHead title={props.title} />
         <body>
           <main id="main" class="door">
             <h1>{props.title}</h1>
