@@ -128,6 +128,8 @@ describe('the desk settings in Chromium at 375 px', () => {
       await page.goto(`${base}/admin/settings/keys`);
       await page.getByLabel('Name', { exact: true }).fill(`A key with a rather long name for a narrow screen, ${colorScheme}`);
       await page.getByRole('button', { name: 'Create key' }).click();
+      // Judged once the answer has arrived, not while the old page is still on screen.
+      await page.getByText('Copy it now: it will not be shown again.').waitFor();
       await judge('new key');
       await page.goto(`${base}/admin/settings/keys`);
       await judge('keys');
