@@ -1,9 +1,10 @@
 const PAGES = [
   ['publication', 'Publication', '/admin/settings'],
   ['keys', 'API keys', '/admin/settings/keys'],
+  ['editors', 'Editors', '/admin/settings/editors'],
 ] as const;
 
-/** The settings section's two pages, so each is one link from the other. */
+/** The settings section's pages, so each is one link from the others. */
 export function SettingsNav(props: { current: (typeof PAGES)[number][0] }) {
   return (
     <nav aria-label="Settings" class="settings-nav">
