@@ -76,9 +76,45 @@ describe('inviting editors from the desk', () => {
 
     expect((await ed.get('/admin/settings/editors')).status).toBe(403);
     expect((await ed.post('/admin/settings/editors', { csrf, email: 'new@example.com', role: 'owner' })).status).toBe(403);
+    expect((await ed.post('/admin/settings/editors/1/disable', { csrf })).status).toBe(403);
+    expect((await listEditors(t.deps))[0]!.disabled_at).toBeNull();
     await settle();
     expect(t.smtp.messages).toHaveLength(0);
     expect(await listEditors(t.deps)).toHaveLength(2);
+  });
+});
+
+describe('disabling an editor', () => {
+  it('ends their sessions and sign-ins until they are enabled again; an owner cannot disable themselves', async () => {
+    t = await createTestContext();
+    const owner = await deskClient(t);
+    const { editor } = await editorWithPassword(t.app, t.deps, 'ed@example.com');
+    const ed = deskBrowser(t.app);
+    expect((await ed.signIn('ed@example.com', PASSWORD)).status).toBe(303);
+
+    const disabled = await owner.submit(`/admin/settings/editors/${editor.id}/disable`, {});
+    expect(disabled.status).toBe(303);
+    expect(disabled.headers.get('location')).toBe('/admin/settings/editors?done=disabled');
+    const page = await (await owner.request('/admin/settings/editors?done=disabled')).text();
+    expect(page).toContain('signed out everywhere');
+    expect(page).toContain(`action="/admin/settings/editors/${editor.id}/enable"`);
+    expect((await ed.get('/admin')).status).toBe(303);
+    expect((await deskBrowser(t.app).signIn('ed@example.com', PASSWORD)).status).toBe(401);
+    const visitor = deskBrowser(t.app);
+    const csrf = await visitor.csrf('/admin/forgot-password');
+    expect((await visitor.post('/admin/forgot-password', { csrf, email: 'ed@example.com' })).status).toBe(200);
+    await settle();
+    expect(t.smtp.messages).toHaveLength(0);
+
+    const self = (await listEditors(t.deps)).find((e) => e.email === 'owner@example.com')!;
+    expect((await owner.submit(`/admin/settings/editors/${self.id}/disable`, {})).status).toBe(400);
+    expect((await owner.request('/admin/settings/editors')).status).toBe(200);
+
+    expect((await owner.submit(`/admin/settings/editors/${editor.id}/enable`, {})).status).toBe(303);
+    // The old cookie stays dead; a new sign-in works.
+    expect((await ed.get('/admin')).status).toBe(303);
+    expect((await deskBrowser(t.app).signIn('ed@example.com', PASSWORD)).status).toBe(303);
+    expect((await owner.submit('/admin/settings/editors/999/disable', {})).status).toBe(404);
   });
 });
 

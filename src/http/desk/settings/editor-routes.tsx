@@ -1,10 +1,11 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../../../deps.js';
+import { setEditorDisabled } from '../../../editors/disable-editor.js';
 import { inviteEditor } from '../../../editors/invite-editor.js';
 import { listEditors } from '../../../editors/list-editors.js';
 import { Conflict, Forbidden, Invalid } from '../../../errors.js';
 import type { DeskEnv } from '../desk-env.js';
-import { EditorsPage } from './editors-page.js';
+import { EditorsPage, type EditorChange } from './editors-page.js';
 import { signedIn } from './signed-in.js';
 
 /** Only owners manage who may use the desk: an editor could otherwise make themselves an owner. */
@@ -13,13 +14,23 @@ const ownersOnly: MiddlewareHandler<DeskEnv> = async (c, next) => {
   await next();
 };
 
-/** /admin/settings/editors: the desk's editors and their invitations. */
+/** /admin/settings/editors: the desk's editors, their invitations, disabling and enabling. */
 export function editorRoutes(deps: Deps) {
   const app = new Hono<DeskEnv>();
   app.use('/admin/settings/editors', ownersOnly);
   app.use('/admin/settings/editors/*', ownersOnly);
 
-  app.get('/admin/settings/editors', async (c) => c.html(<EditorsPage {...signedIn(c)} editors={await listEditors(deps)} />));
+  app.get('/admin/settings/editors', async (c) => {
+    const done = c.req.query('done');
+    const changed = done === 'disabled' || done === 'enabled' ? (done as EditorChange) : undefined;
+    return c.html(<EditorsPage {...signedIn(c)} editors={await listEditors(deps)} changed={changed} />);
+  });
+
+  app.post('/admin/settings/editors/:id{[0-9]+}/:change{disable|enable}', async (c) => {
+    const disabled = c.req.param('change') === 'disable';
+    await setEditorDisabled(deps, { by: c.get('editor').id, id: Number(c.req.param('id')), disabled });
+    return c.redirect(`/admin/settings/editors?done=${disabled ? 'disabled' : 'enabled'}`, 303);
+  });
 
   app.post('/admin/settings/editors', async (c) => {
     const form = await c.req.parseBody();

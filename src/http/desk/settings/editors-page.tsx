@@ -12,12 +12,24 @@ export type InviteOutcome =
   | { kind: 'exists'; message: string }
   | { kind: 'not-mailed'; email: string; link: string; reason: string };
 
-/** The desk's editors (owners only): the list and the invitation form. */
-export function EditorsPage(props: SignedIn & { editors: Editor[]; outcome?: InviteOutcome; email?: string; role?: string; error?: string }) {
+export type EditorChange = 'disabled' | 'enabled';
+
+const CHANGED: Record<EditorChange, string> = {
+  disabled: 'The editor is disabled: they are signed out everywhere and cannot sign in.',
+  enabled: 'The editor is enabled again: they can sign in with their password.',
+};
+
+/** The desk's editors (owners only): the list, disabling and enabling, and the invitation form. */
+export function EditorsPage(props: SignedIn & { editors: Editor[]; outcome?: InviteOutcome; changed?: EditorChange; email?: string; role?: string; error?: string }) {
   const outcome = props.outcome;
   return (
     <DeskPage title="Editors" section="settings" editor={props.editor} csrf={props.csrf}>
       <SettingsNav current="editors" />
+      {props.changed && (
+        <p class="notice ok" role="status">
+          {CHANGED[props.changed]}
+        </p>
+      )}
       {outcome?.kind === 'sent' && (
         <p class="notice ok" role="status">
           Invitation sent to {outcome.email}.
@@ -68,6 +80,8 @@ export function EditorsPage(props: SignedIn & { editors: Editor[]; outcome?: Inv
               <th scope="col">Role</th>
               <th scope="col">Password</th>
               <th scope="col">Created</th>
+              <th scope="col">Status</th>
+              <th scope="col">Action</th>
             </tr>
           </thead>
           <tbody>
@@ -78,6 +92,24 @@ export function EditorsPage(props: SignedIn & { editors: Editor[]; outcome?: Inv
                 <td>{e.has_password ? 'set' : <span class="muted">not yet</span>}</td>
                 <td>
                   <UtcTime iso={e.created_at} />
+                </td>
+                <td>
+                  {e.disabled_at ? (
+                    <span class="badge error">
+                      disabled <UtcTime iso={e.disabled_at} />
+                    </span>
+                  ) : (
+                    <span class="badge ok">active</span>
+                  )}
+                </td>
+                <td>
+                  {/* No button on one's own row: nobody disables themselves. */}
+                  {e.id !== props.editor.id && (
+                    <form method="post" action={`/admin/settings/editors/${e.id}/${e.disabled_at ? 'enable' : 'disable'}`}>
+                      <CsrfField token={props.csrf} />
+                      <button aria-label={`${e.disabled_at ? 'Enable' : 'Disable'} ${e.email}`}>{e.disabled_at ? 'Enable' : 'Disable'}</button>
+                    </form>
+                  )}
                 </td>
               </tr>
             ))}
