@@ -158,6 +158,16 @@ describe('a forgotten password', () => {
     expect((await deskBrowser(t.app).signIn('owner@example.com', PASSWORD)).status).toBe(401);
   });
 
+  it('is rate-limited per client across addresses', async () => {
+    t = await createTestContext();
+    const visitor = deskBrowser(t.app);
+    const csrf = await visitor.csrf('/admin/forgot-password');
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    for (let i = 0; i < 10; i++) expect((await visitor.post('/admin/forgot-password', { csrf, email: `r${i}@example.com` }, from('203.0.113.7'))).status).toBe(200);
+    expect((await visitor.post('/admin/forgot-password', { csrf, email: 'r10@example.com' }, from('203.0.113.7'))).status).toBe(429);
+    expect((await visitor.post('/admin/forgot-password', { csrf, email: 'r10@example.com' }, from('198.51.100.1'))).status).toBe(200);
+  });
+
   it('needs the form token and is rate-limited per address', async () => {
     t = await createTestContext();
     const visitor = deskBrowser(t.app);
