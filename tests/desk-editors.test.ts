@@ -75,6 +75,7 @@ describe('inviting editors from the desk', () => {
     const csrf = await ed.csrf('/admin/account');
 
     expect((await ed.get('/admin/settings/editors')).status).toBe(403);
+    expect(await (await ed.get('/admin/settings')).text()).not.toContain('href="/admin/settings/editors"');
     expect((await ed.post('/admin/settings/editors', { csrf, email: 'new@example.com', role: 'owner' })).status).toBe(403);
     expect((await ed.post('/admin/settings/editors/1/disable', { csrf })).status).toBe(403);
     expect((await listEditors(t.deps))[0]!.disabled_at).toBeNull();

@@ -24,7 +24,7 @@ export function EditorsPage(props: SignedIn & { editors: Editor[]; outcome?: Inv
   const outcome = props.outcome;
   return (
     <DeskPage title="Editors" section="settings" editor={props.editor} csrf={props.csrf}>
-      <SettingsNav current="editors" />
+      <SettingsNav current="editors" editor={props.editor} />
       {props.changed && (
         <p class="notice ok" role="status">
           {CHANGED[props.changed]}
