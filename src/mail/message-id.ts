@@ -36,3 +36,8 @@ export function transactionalMessageId(scope: MessageIdScope, kind: MailKind, jo
 export function testMessageId(scope: MessageIdScope): string {
   return `<test-${crypto.randomUUID()}.${scope.installId}@${scope.domain}>`;
 }
+
+/** `<editor-random.install@domain>` for a set-password or reset link mailed to an editor. */
+export function editorMessageId(scope: MessageIdScope): string {
+  return `<editor-${crypto.randomUUID()}.${scope.installId}@${scope.domain}>`;
+}

@@ -28,8 +28,8 @@ export interface Recipient {
   toName?: string | null;
   date: Date;
   messageId: string;
-  /** The complete List-Unsubscribe header value for this reader. */
-  listUnsubscribe: string;
+  /** The complete List-Unsubscribe header value for this reader; left out for mail to an editor, who is on no list. */
+  listUnsubscribe?: string;
   values: Readonly<Record<string, string>>;
 }
 
@@ -76,7 +76,7 @@ export function createMimeTemplate(input: MimeTemplateInput): MimeTemplate {
         header('To', formatMailbox({ name: r.toName, address: r.to })) +
         header('Date', r.date.toUTCString().replace(/GMT$/, '+0000')) +
         header('Message-ID', r.messageId) +
-        header('List-Unsubscribe', r.listUnsubscribe) +
+        (r.listUnsubscribe === undefined ? '' : header('List-Unsubscribe', r.listUnsubscribe)) +
         fixedHeaders +
         textHead;
       out += fill(text, r.values, qpValue);

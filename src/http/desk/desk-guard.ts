@@ -8,8 +8,11 @@ import type { DeskCookies } from './desk-cookies.js';
 import { CSRF_FIELD, type DeskEnv } from './desk-env.js';
 import { requireSameOrigin } from './same-origin.js';
 
-/** Desk pages anyone may open: they bring their own proof (a password, a one-time link). */
-const OPEN = /^\/admin\/(?:sign-in|set-password\/[^/]+)\/?$/;
+/**
+ * Desk pages anyone may open: they bring their own proof (a password, a one-time link), or, for
+ * a reset request, prove nothing and reveal nothing (the link goes to the address's own mailbox).
+ */
+const OPEN = /^\/admin\/(?:sign-in|forgot-password|set-password\/[^/]+)\/?$/;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

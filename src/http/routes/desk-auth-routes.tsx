@@ -2,6 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { RateLimit } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { lookupSession } from '../../editors/lookup-session.js';
+import { mailPasswordReset } from '../../editors/mail-password-reset.js';
 import { randomToken, sameText } from '../../editors/secret-token.js';
 import { inspectPasswordToken, setPasswordWithToken, UnusableLink } from '../../editors/set-password.js';
 import { signIn, signInAccount } from '../../editors/sign-in.js';
@@ -18,6 +19,7 @@ import { CSRF_FIELD, type DeskEnv } from '../desk/desk-env.js';
 import { deskGuard } from '../desk/desk-guard.js';
 import { nextPath } from '../desk/next-path.js';
 import { AccountPage } from '../pages/desk/account-page.js';
+import { ForgotPasswordPage } from '../pages/desk/forgot-password-page.js';
 import { SetPasswordPage } from '../pages/desk/set-password-page.js';
 import { SIGN_IN_NOTICES, SignInPage, type SignInNotice } from '../pages/desk/sign-in-page.js';
 import { clientIp, readBody, type RemoteAddress } from '../request.js';
@@ -27,6 +29,11 @@ import { createSharedRateLimiter } from '../shared-rate-limiter.js';
 export const SIGN_IN_PER_ACCOUNT: RateLimit = { count: 5, windowMs: 15 * 60_000 };
 /** Sign-in attempts from one client (an IPv4 address, an IPv6 /64), across accounts. */
 export const SIGN_IN_PER_CLIENT: RateLimit = { count: 20, windowMs: 15 * 60_000 };
+
+/** Reset mails one address may be sent: enough for a lost mail or two, too few to flood a mailbox. */
+export const RESET_PER_ACCOUNT: RateLimit = { count: 3, windowMs: 60 * 60_000 };
+/** Reset requests from one client, across addresses. */
+export const RESET_PER_CLIENT: RateLimit = { count: 10, windowMs: 15 * 60_000 };
 
 /** Desk forms are a few fields, but for a post's Markdown and a CSV upload. */
 const DESK_FORM_LIMIT = 16 * 1024;
@@ -46,6 +53,17 @@ function deskBodyLimit(): MiddlewareHandler {
   };
 }
 
+/** Lets background work outlive the response on Workers; on Node the process outlives it anyway. */
+function keepAlive(c: Context, work: Promise<unknown>) {
+  let ctx: { waitUntil(work: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // Hono throws here when the runtime gave no execution context (Node).
+  }
+  ctx?.waitUntil(work);
+}
+
 const asNotice = (value: string | undefined): SignInNotice | undefined => (value && Object.hasOwn(SIGN_IN_NOTICES, value) ? (value as SignInNotice) : undefined);
 
 /**
@@ -57,18 +75,30 @@ export function deskAuthRoutes(deps: Deps, areas: Hono<DeskEnv>, remoteAddress?:
   const cookies = deskCookies(deps.config.publicUrl);
   const perAccount = createSharedRateLimiter(deps, 'desk_sign_in_account', SIGN_IN_PER_ACCOUNT);
   const perClient = createSharedRateLimiter(deps, 'desk_sign_in_client', SIGN_IN_PER_CLIENT);
-  const tooMany = (seconds: number) => {
+  const resetPerAccount = createSharedRateLimiter(deps, 'desk_reset_account', RESET_PER_ACCOUNT);
+  const resetPerClient = createSharedRateLimiter(deps, 'desk_reset_client', RESET_PER_CLIENT);
+  const tooMany = (what: string, seconds: number) => {
     const minutes = Math.ceil(seconds / 60);
-    return new RateLimited(`Too many sign-in attempts. For your account's safety, wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} before trying again.`, seconds);
+    return new RateLimited(`Too many ${what}. For your account's safety, wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} before trying again.`, seconds);
   };
 
-  /** The sign-in form's double-submit token: the cookie's, or a new one set now. */
+  /** The sign-in and reset forms' double-submit token: the cookie's, or a new one set now. */
   const signInToken = (c: Context) => {
     const current = cookies.signInForm.get(c);
     if (current) return current;
     const token = randomToken(16);
     cookies.signInForm.set(c, token);
     return token;
+  };
+
+  /** The double-submit check of the open forms (no session yet); resolves to the token. */
+  const checkDoorForm = (c: Context, body: Record<string, unknown>) => {
+    const expected = cookies.signInForm.get(c);
+    const given = body[CSRF_FIELD];
+    if (!expected || typeof given !== 'string' || !sameText(given, expected)) {
+      throw new Forbidden('This form has expired, or your browser refuses cookies (the desk needs them). Reload the page and try again.');
+    }
+    return expected;
   };
 
   app.post('/admin/*', deskBodyLimit());
@@ -85,15 +115,11 @@ export function deskAuthRoutes(deps: Deps, areas: Hono<DeskEnv>, remoteAddress?:
 
   app.post('/admin/sign-in', async (c) => {
     const body = await readBody(c);
-    const expected = cookies.signInForm.get(c);
-    const given = body[CSRF_FIELD];
-    if (!expected || typeof given !== 'string' || !sameText(given, expected)) {
-      throw new Forbidden('This sign-in form has expired, or your browser refuses cookies (the desk needs them). Reload the sign-in page and try again.');
-    }
+    const expected = checkDoorForm(c, body);
     const ip = clientIp(c, deps.config.trustProxy, remoteAddress);
     // Client first: an attacker spraying many accounts is stopped without spending their budgets.
     const wait = (await perClient.take(ip ? addressBucket(ip) : 'unknown')) || (await perAccount.take(signInAccount(body.email)));
-    if (wait > 0) throw tooMany(wait);
+    if (wait > 0) throw tooMany('sign-in attempts', wait);
     const next = nextPath(body.next);
     try {
       const session = await signIn(deps, { email: body.email, password: body.password, userAgent: c.req.header('user-agent'), ip });
@@ -104,6 +130,23 @@ export function deskAuthRoutes(deps: Deps, areas: Hono<DeskEnv>, remoteAddress?:
       const email = typeof body.email === 'string' ? body.email.replace(/[\r\n]/g, '') : undefined;
       return c.html(<SignInPage csrf={expected} next={next} email={email} error={error.message} />, 401);
     }
+  });
+
+  app.get('/admin/forgot-password', (c) => c.html(<ForgotPasswordPage csrf={signInToken(c)} />));
+
+  app.post('/admin/forgot-password', async (c) => {
+    const body = await readBody(c);
+    const csrf = checkDoorForm(c, body);
+    const ip = clientIp(c, deps.config.trustProxy, remoteAddress);
+    const wait = (await resetPerClient.take(ip ? addressBucket(ip) : 'unknown')) || (await resetPerAccount.take(signInAccount(body.email)));
+    if (wait > 0) throw tooMany('password reset requests', wait);
+    // Not awaited: the answer must not wait on the lookup or the mail server, or its timing would
+    // tell a known address from an unknown one. On Workers the runtime is asked to let it finish.
+    const mailing = mailPasswordReset(deps, body.email).catch((error: unknown) =>
+      deps.logger.error('desk_reset_mail_failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+    keepAlive(c, mailing);
+    return c.html(<ForgotPasswordPage csrf={csrf} requested />);
   });
 
   app.get('/admin/set-password/:token', async (c) => {

@@ -18,7 +18,7 @@ export function KeysPage(props: SignedIn & {
 }) {
   return (
     <DeskPage title="API keys" section="settings" editor={props.editor} csrf={props.csrf}>
-      <SettingsNav current="keys" />
+      <SettingsNav current="keys" editor={props.editor} />
       {props.revoked && (
         <p class="notice ok" role="status">
           The key was revoked: the API refuses it from now on.

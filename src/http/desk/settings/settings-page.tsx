@@ -39,7 +39,7 @@ export function SettingsPage(props: SignedIn & { values: Settings; errors?: Fiel
   const refused = SETTINGS_FIELDS.filter((name) => errors[name]);
   return (
     <DeskPage title="Settings" section="settings" editor={props.editor} csrf={props.csrf}>
-      <SettingsNav current="publication" />
+      <SettingsNav current="publication" editor={props.editor} />
       {props.saved && (
         <p class="notice ok" role="status">
           Settings saved.

@@ -30,7 +30,10 @@ export function SignInPage(props: { csrf: string; next: string; email?: string; 
             <button type="submit">Sign in</button>
           </div>
         </form>
-        <p class="muted">Forgotten your password, or never set one? Ask an owner of the desk for a new link.</p>
+        <p>
+          <a href="/admin/forgot-password">Forgotten your password?</a>
+        </p>
+        <p class="muted">Never set one? Ask an owner of the desk for a new link.</p>
       </div>
     </DeskDoorPage>
   );
