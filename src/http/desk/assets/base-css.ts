@@ -23,7 +23,7 @@ input[type=email],input[type=text],input[type=password],input[type=search],input
 textarea{min-height:16rem;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.95rem}
 button,.button{font:inherit;font-weight:600;padding:.5rem 1rem;border:1px solid var(--accent);border-radius:6px;background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:transparent;color:var(--fg);border-color:var(--line)}
-button.danger{background:var(--error);border-color:var(--error);color:#fff}
+button.danger{background:var(--error);border-color:var(--error);color:var(--accent-fg)}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 table{width:100%;border-collapse:collapse;background:var(--card)}

@@ -5,6 +5,7 @@ import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
 import { SendStatusBadge } from './send-status.js';
 import { SendTime } from './send-time.js';
+import { TableRegion } from './table-region.js';
 
 export interface SendPageProps {
   editor: DeskEditor;
@@ -140,7 +141,7 @@ export function SendPage(props: SendPageProps) {
         {props.failures.failures.length === 0 ? (
           <p class="muted">No failed, bounced or unknown deliveries{props.failuresCursor ? ' after the ones already shown' : ''}.</p>
         ) : (
-          <div class="table-wrap">
+          <TableRegion label="Failures">
             <table>
               <caption>Deliveries that failed, bounced or lost their answer, with the mail server's last reply</caption>
               <thead>
@@ -162,7 +163,7 @@ export function SendPage(props: SendPageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
         <p class="actions">
           {props.failuresCursor && <a href={base}>First failures</a>}
