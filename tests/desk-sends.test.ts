@@ -120,6 +120,11 @@ describe('a send on the desk', () => {
     expect((await apiSend(t, id)).status).toBe('paused');
     const notice = await readHtml(await desk.request(paused.headers.get('location')!));
     expect(notice.text('role', 'status')).toContain('Paused');
+    for (const odd of ['constructor', '<b>hi</b>']) {
+      const page = await readHtml(await desk.request(`/admin/sends/${id}?done=${encodeURIComponent(odd)}`));
+      expect(page.all((e) => e.attribs.role === 'status')).toHaveLength(0);
+      expect(page.html).not.toContain('hi</b>');
+    }
     expect(await controls()).toEqual(['/admin/sign-out', `/admin/sends/${id}/resume`, `/admin/sends/${id}/cancel`]);
 
     const again = await desk.submit(`/admin/sends/${id}/pause`, {});
