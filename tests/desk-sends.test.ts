@@ -64,7 +64,7 @@ describe('a send on the desk', () => {
     expect(failed).toContain('failed');
     expect(failed).toContain('5.7.1 Message refused by policy');
     expect(rows.filter((r) => /reader[2-5]@/.test(r))).toHaveLength(0);
-    expect(page.html).toContain('1 of the failed deliveries bounced');
+    expect(page.html).toContain('1 of the 2 failed deliveries bounced');
 
     const progress = await desk.request(`/admin/sends/${id}/progress.json`);
     expect(progress.status).toBe(200);

@@ -135,9 +135,9 @@ export function SendPage(props: SendPageProps) {
 
       <section aria-labelledby="failures-heading">
         <h2 id="failures-heading">Failures</h2>
-        <p>
-          {`${props.bounced} of the failed deliveries bounced: the address does not exist, so the reader is marked bounced and not mailed again.`}
-        </p>
+        {send.failed > 0 && (
+          <p>{`${props.bounced} of the ${send.failed} failed deliveries bounced: the address does not exist, so the reader is marked bounced and not mailed again.`}</p>
+        )}
         {props.failures.failures.length === 0 ? (
           <p class="muted">No failed, bounced or unknown deliveries{props.failuresCursor ? ' after the ones already shown' : ''}.</p>
         ) : (
@@ -165,10 +165,12 @@ export function SendPage(props: SendPageProps) {
             </table>
           </TableRegion>
         )}
-        <p class="actions">
-          {props.failuresCursor && <a href={base}>First failures</a>}
-          {props.failures.next_cursor && <a href={`${base}?failures=${props.failures.next_cursor}`}>More failures</a>}
-        </p>
+        {(props.failuresCursor || props.failures.next_cursor) && (
+          <p class="actions">
+            {props.failuresCursor && <a href={base}>First failures</a>}
+            {props.failures.next_cursor && <a href={`${base}?failures=${props.failures.next_cursor}`}>More failures</a>}
+          </p>
+        )}
       </section>
     </DeskPage>
   );
