@@ -64,7 +64,7 @@ describe('a send on the desk', () => {
     expect(failed).toContain('failed');
     expect(failed).toContain('5.7.1 Message refused by policy');
     expect(rows.filter((r) => /reader[2-5]@/.test(r))).toHaveLength(0);
-    expect(page.html).toContain('1 of the failed deliveries bounced');
+    expect(page.html).toContain('1 of the 2 failed deliveries bounced');
 
     const progress = await desk.request(`/admin/sends/${id}/progress.json`);
     expect(progress.status).toBe(200);
@@ -120,6 +120,11 @@ describe('a send on the desk', () => {
     expect((await apiSend(t, id)).status).toBe('paused');
     const notice = await readHtml(await desk.request(paused.headers.get('location')!));
     expect(notice.text('role', 'status')).toContain('Paused');
+    for (const odd of ['constructor', '<b>hi</b>']) {
+      const page = await readHtml(await desk.request(`/admin/sends/${id}?done=${encodeURIComponent(odd)}`));
+      expect(page.all((e) => e.attribs.role === 'status')).toHaveLength(0);
+      expect(page.html).not.toContain('hi</b>');
+    }
     expect(await controls()).toEqual(['/admin/sign-out', `/admin/sends/${id}/resume`, `/admin/sends/${id}/cancel`]);
 
     const again = await desk.submit(`/admin/sends/${id}/pause`, {});

@@ -1,4 +1,5 @@
 import type { SubscriberStats } from '../../../subscribers/subscriber-stats.js';
+import { TableRegion } from '../sends/table-region.js';
 
 /**
  * Joins and unsubscribes per day as a table: the numbers are the content, each followed by a
@@ -9,7 +10,7 @@ export function GrowthTable(props: { days: SubscriberStats['days'] }) {
   const peak = Math.max(1, ...props.days.flatMap((d) => [d.subscribes, d.unsubscribes]));
   const newestFirst = [...props.days].reverse();
   return (
-    <div class="table-wrap">
+    <TableRegion label="Growth per day">
       <table class="growth">
         <caption>Subscribers who joined and who unsubscribed per UTC day, newest first</caption>
         <thead>
@@ -34,6 +35,6 @@ export function GrowthTable(props: { days: SubscriberStats['days'] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }

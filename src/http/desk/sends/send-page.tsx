@@ -5,6 +5,7 @@ import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
 import { SendStatusBadge } from './send-status.js';
 import { SendTime } from './send-time.js';
+import { TableRegion } from './table-region.js';
 
 export interface SendPageProps {
   editor: DeskEditor;
@@ -134,13 +135,13 @@ export function SendPage(props: SendPageProps) {
 
       <section aria-labelledby="failures-heading">
         <h2 id="failures-heading">Failures</h2>
-        <p>
-          {`${props.bounced} of the failed deliveries bounced: the address does not exist, so the reader is marked bounced and not mailed again.`}
-        </p>
+        {send.failed > 0 && (
+          <p>{`${props.bounced} of the ${send.failed} failed deliveries bounced: the address does not exist, so the reader is marked bounced and not mailed again.`}</p>
+        )}
         {props.failures.failures.length === 0 ? (
           <p class="muted">No failed, bounced or unknown deliveries{props.failuresCursor ? ' after the ones already shown' : ''}.</p>
         ) : (
-          <div class="table-wrap">
+          <TableRegion label="Failures">
             <table>
               <caption>Deliveries that failed, bounced or lost their answer, with the mail server's last reply</caption>
               <thead>
@@ -162,12 +163,14 @@ export function SendPage(props: SendPageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
-        <p class="actions">
-          {props.failuresCursor && <a href={base}>First failures</a>}
-          {props.failures.next_cursor && <a href={`${base}?failures=${props.failures.next_cursor}`}>More failures</a>}
-        </p>
+        {(props.failuresCursor || props.failures.next_cursor) && (
+          <p class="actions">
+            {props.failuresCursor && <a href={base}>First failures</a>}
+            {props.failures.next_cursor && <a href={`${base}?failures=${props.failures.next_cursor}`}>More failures</a>}
+          </p>
+        )}
       </section>
     </DeskPage>
   );

@@ -17,12 +17,13 @@ const FAILURES_PER_PAGE = 50;
 
 const CONTROLS: Record<SendControl, typeof pauseSend> = { pause: pauseSend, resume: resumeSend, cancel: cancelSend };
 
-// Fixed messages for `?done=`: the query never reaches the page as text.
-const DONE: Record<string, string> = {
-  pause: 'Paused. Messages already in flight finish; nothing new goes out until you resume.',
-  resume: 'Resumed: the worker picks the send up again.',
-  cancel: 'Cancelled. Readers not mailed yet will never get this send.',
-};
+// Fixed messages for `?done=`: the query never reaches the page as text. A Map, so that
+// `?done=constructor` finds nothing rather than Object's prototype.
+const DONE = new Map<string, string>([
+  ['pause', 'Paused. Messages already in flight finish; nothing new goes out until you resume.'],
+  ['resume', 'Resumed: the worker picks the send up again.'],
+  ['cancel', 'Cancelled. Readers not mailed yet will never get this send.'],
+]);
 
 /** Cursors are the API's (a send or delivery id): anything else is a broken link. */
 function cursorParam(c: Context, name: string): string | undefined {
@@ -64,7 +65,7 @@ export function sendsRoutes(deps: Deps) {
   });
 
   app.get('/admin/sends/:id{[0-9]{1,15}}', async (c) => {
-    const notice = DONE[c.req.query('done') ?? ''];
+    const notice = DONE.get(c.req.query('done') ?? '');
     return c.html(await sendPage(c, Number(c.req.param('id')), notice ? { notice } : {}));
   });
 

@@ -1,11 +1,12 @@
 import type { SendSummary } from '../../../sending/send-summary.js';
 import { SendStatusBadge } from './send-status.js';
 import { SendTime } from './send-time.js';
+import { TableRegion } from './table-region.js';
 
 /** Sends with their counts, each linking to its page: the dashboard's latest and the full list. */
 export function SendsTable(props: { caption: string; sends: SendSummary[]; bounced: Map<number, number> }) {
   return (
-    <div class="table-wrap">
+    <TableRegion label={props.caption}>
       <table>
         <caption>{props.caption}</caption>
         <thead>
@@ -49,6 +50,6 @@ export function SendsTable(props: { caption: string; sends: SendSummary[]; bounc
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
