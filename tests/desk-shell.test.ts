@@ -16,6 +16,8 @@ describe('the desk shell', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain(type);
       expect(res.headers.get('content-security-policy')).toBe(DESK_POLICY);
+      // The pages are no-store; the assets keep the lifetime they set themselves.
+      expect(res.headers.get('cache-control')).toBe('private, max-age=300');
       expect((await res.text()).length).toBeGreaterThan(10);
     }
     expect(DESK_POLICY).not.toContain('unsafe-inline');

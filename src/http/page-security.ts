@@ -8,8 +8,8 @@ import { secureHeaders } from 'hono/secure-headers';
  */
 const EMBEDDABLE = new Set(['/subscribe', '/embed', '/api/subscribe']);
 
-/** Pages that name the reader (their address, their name) or an editor (the desk): no cache, shared or private, keeps them. */
-const PERSONAL = /^\/(?:confirm|unsubscribe|preferences)\/|^\/api\/subscribe$|^\/admin(?:\/|$)/;
+/** Pages that name the reader (their address, their name): no cache, shared or private, keeps them. */
+const PERSONAL = /^\/(?:confirm|unsubscribe|preferences)\/|^\/api\/subscribe$/;
 
 // Pages carry no scripts. A route that needs its own policy (/docs runs Swagger UI) sets the
 // header itself, hence overwrite: false.

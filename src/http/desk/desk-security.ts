@@ -15,7 +15,8 @@ export function deskSecurity(): MiddlewareHandler {
     // Under the site's `no-referrer`, browsers send `Origin: null` with the desk's own form
     // posts, and the same-origin check could not tell them from a forged one.
     c.header('Referrer-Policy', 'same-origin');
-    // Pages that show readers' addresses and the editor's work: never cached by anyone.
+    // Pages that show readers' addresses and the editor's work: never cached by anyone. The
+    // desk's own assets say how long they keep.
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };
 }

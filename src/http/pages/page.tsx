@@ -11,7 +11,7 @@ a{color:inherit}.muted{color:var(--muted);font-size:.95rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1.5rem}
 form.stack{display:flex;flex-direction:column;gap:.6rem}
 .row{display:flex;gap:.5rem;flex-wrap:wrap}.row input[type=email]{flex:1 1 14rem}
-input[type=email],input[type=text],input[type=password]{font:inherit;padding:.6rem .75rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+input[type=email],input[type=text]{font:inherit;padding:.6rem .75rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
 button{font:inherit;font-weight:bold;padding:.6rem 1.1rem;border:0;border-radius:6px;background:var(--accent);color:var(--bg);cursor:pointer}
 button.secondary{background:transparent;color:var(--fg);border:1px solid var(--line)}
 .error{color:var(--error)}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}

@@ -27,6 +27,42 @@ export interface ReaderPageProps {
 const When = (props: { at: string | null }) => (props.at ? <time datetime={props.at}>{props.at.replace('T', ' ').slice(0, 19)} UTC</time> : <span class="muted">—</span>);
 const Maybe = (props: { value: string | null }) => (props.value ? <>{props.value}</> : <span class="muted">—</span>);
 const attributeText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** One table for every kind of mail a reader was sent: what it was, its outcome, when, why not. */
+function MailTable<Row extends { status: string; sent_at: string | null; last_error: string | null }>(props: { rows: Row[]; heading: string; name: (row: Row) => string; none: string }) {
+  if (props.rows.length === 0) return <p class="muted">{props.none}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="muted">{newest(props.rows)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{props.heading}</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Sent</th>
+            <th scope="col">Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr>
+              <td>{props.name(row)}</td>
+              <td>
+                <span class="badge">{row.status}</span>
+              </td>
+              <td>
+                <When at={row.sent_at} />
+              </td>
+              <td>
+                <Maybe value={row.last_error} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 const newest = (rows: unknown[]) => (rows.length === SUBSCRIBER_MAIL_LIMIT ? `The newest ${SUBSCRIBER_MAIL_LIMIT}` : 'Newest first');
 
 /** One reader: where their consent comes from, what they were mailed, and the edit form. */
@@ -103,73 +139,9 @@ export function ReaderPage(props: ReaderPageProps) {
         )}
       </div>
       <h2>Newsletters sent</h2>
-      {props.mail.posts.length === 0 ? (
-        <p class="muted">No newsletter was mailed to this reader yet.</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="muted">{newest(props.mail.posts)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.mail.posts.map((p) => (
-                <tr>
-                  <td>{p.subject}</td>
-                  <td>
-                    <span class="badge">{p.status}</span>
-                  </td>
-                  <td>
-                    <When at={p.sent_at} />
-                  </td>
-                  <td>
-                    <Maybe value={p.last_error} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <MailTable rows={props.mail.posts} heading="Subject" name={(p) => p.subject} none="No newsletter was mailed to this reader yet." />
       <h2>Confirmation and welcome mail</h2>
-      {props.mail.notices.length === 0 ? (
-        <p class="muted">None.</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="muted">{newest(props.mail.notices)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Mail</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.mail.notices.map((n) => (
-                <tr>
-                  <td>{n.kind === 'confirm' ? 'Confirmation' : 'Welcome'}</td>
-                  <td>
-                    <span class="badge">{n.status}</span>
-                  </td>
-                  <td>
-                    <When at={n.sent_at} />
-                  </td>
-                  <td>
-                    <Maybe value={n.last_error} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <MailTable rows={props.mail.notices} heading="Mail" name={(n) => (n.kind === 'confirm' ? 'Confirmation' : 'Welcome')} none="None." />
       <h2 id="edit">Edit</h2>
       <ErrorNotice error={props.error} />
       <form method="post" action={`/admin/subscribers/${s.id}`} class="card stack">
