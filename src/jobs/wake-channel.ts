@@ -11,8 +11,8 @@ export interface WakeChannel {
 }
 
 /**
- * For SQLite (and D1 until a queue wakes its consumer): no way to reach other processes, so
- * they find new work at their next poll. The process that queued it wakes its own worker.
+ * For SQLite: no way to reach other processes, so they find new work at their next poll. The
+ * process that queued it wakes its own worker. (On Workers the Queue carries wake-ups.)
  */
 export const pollingOnly: WakeChannel = {
   notify() {},

@@ -1,6 +1,6 @@
-import type { connect } from 'cloudflare:sockets';
 import { fetcherDocsAssets } from '../http/docs-assets-fetcher.js';
 import { createSesMailer } from '../mail/ses-mailer.js';
+import type { SocketConnector } from '../mail/socket-connector.js';
 import { createSocketSmtpMailer } from '../mail/socket-smtp-mailer.js';
 import { createMemoryScratch } from '../subscribers/import/memory-scratch.js';
 import { createPrecompiledRenderer } from '../render/precompiled-renderer.js';
@@ -14,7 +14,7 @@ function assetsOf(env: WorkerBindings) {
 }
 
 /** The Workers implementations of the edges Node builds from files and nodemailer. */
-export function workersEdges(env: WorkerBindings, connectSocket: typeof connect): WorkersEdges {
+export function workersEdges(env: WorkerBindings, connectSocket: SocketConnector): WorkersEdges {
   return {
     mailer: (config) => {
       if (config.sesUrl) return createSesMailer({ url: config.sesUrl, dkim: config.dkim });
