@@ -21,15 +21,17 @@
  * or `--max-semi-space-size=...`, to investigate),
  * FANOUT_SAVE_MESSAGE (a file: keep a copy of the mail as the sink received it).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { productionServerCommand, ROOT, startServer, type ServerProcess } from '../tests/helpers/server-process.js';
+import { runRawNodemailer } from './helpers/children.js';
 import { coreCount, machineCpuMs } from './helpers/cpu.js';
 import { essay } from './helpers/essay.js';
+import { note as noteFor, onCleanup, runBench } from './helpers/lifecycle.js';
+import { procCpu, procCpuMs, procStatusMb as procStatus } from './helpers/proc.js';
+import { startSinkProcess } from './helpers/sink-client.js';
 import type { RawJob, RawResult } from './raw-nodemailer.js';
-import type { SinkStats } from './smtp-sink-process.js';
 
 const N = Number(process.env.FANOUT_N ?? 100_000);
 const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 8);
@@ -42,166 +44,27 @@ const KEY = 'bench-admin-key-0123456789abcdef';
 const CAPTURE_TO = 'editor@bench.example.com';
 const auth = { authorization: `Bearer ${KEY}` };
 
-const note = (message: string) => process.stderr.write(`fanout: ${message}\n`);
+const note = noteFor('fanout');
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
-// Everything started here is stopped and removed on the way out, also on failure or Ctrl-C.
-const cleanups: Array<() => Promise<void> | void> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
+/** A server process is stopped on the way out, and its whole process group killed if we exit first. */
+function stopOnExit(server: ServerProcess, stop: () => Promise<unknown>): void {
+  onCleanup(
+    async () => void (await stop()),
+    () => {
       try {
-        await fn();
-      } catch (error) {
-        note(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    note(`${signal}: cleaning up`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-// A crash (or stdout closed under us, as `| head -1` does) must not leave servers running.
-const fail = (error: unknown) => {
-  note(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  void cleanup().then(() => process.exit(1));
-};
-process.on('uncaughtException', fail);
-process.on('unhandledRejection', fail);
-process.stdout.on('error', fail);
-// Last resort when the process exits before the async cleanup ran: kill what is left, synchronously.
-const processGroups = new Set<number>();
-const forked = new Set<ChildProcess>();
-let workDir: string | undefined;
-process.on('exit', () => {
-  for (const pgid of processGroups) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  for (const child of forked) child.kill('SIGKILL');
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-// ---------------------------------------------------------------------------------------------
-// Child processes running a bench/*.ts file under tsx's loader in the same process (`node
-// --import tsx`), so the pid is the process doing the work and the IPC channel reaches it.
-function forkTs(file: string, env: Record<string, string> = {}): ChildProcess {
-  const child = fork(join(ROOT, 'bench', file), [], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  forked.add(child);
-  child.once('exit', () => forked.delete(child));
-  cleanups.push(() => stopChild(child));
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Resolves with the next IPC message of `type` from `child`; rejects if the child exits first. */
-function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 60_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type: string }) => {
-      if (message.type !== type) return;
-      done();
-      resolve(message as T);
-    };
-    const onExit = (code: number | null, signal: string | null) => {
-      done();
-      reject(new Error(`child exited (code ${code}, signal ${signal}) before sending "${type}"`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
-    }, timeoutMs);
-    function done() {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    }
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-
-async function startSink() {
-  const child = forkTs('smtp-sink-process.ts', { FANOUT_CAPTURE_TO: CAPTURE_TO });
-  const { port } = await nextMessage<{ port: number }>(child, 'ready', 30_000);
-  const ask = (type: 'stats' | 'reset') => {
-    const reply = nextMessage<SinkStats>(child, 'stats');
-    child.send({ type });
-    return reply;
-  };
-  return {
-    pid: child.pid!,
-    port,
-    url: `smtp://127.0.0.1:${port}`,
-    stats: () => ask('stats'),
-    reset: () => ask('reset'),
-    async captured(): Promise<string | null> {
-      const reply = nextMessage<{ raw: string | null }>(child, 'captured');
-      child.send({ type: 'captured' });
-      return (await reply).raw;
-    },
-    /** Waits until the sink has `count` messages (they may still be in the pipe after "done"). */
-    async waitFor(count: number, timeoutMs = 10_000): Promise<SinkStats> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = await ask('stats');
-        if (s.messages >= count || Date.now() > deadline) return s;
-        await sleep(100);
+        process.kill(-server.child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
       }
     },
-  };
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // /proc readings of one process (Linux only; undefined elsewhere).
-function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** User and system CPU time (ms) used so far by one process. */
-function procCpu(pid: number): { user: number; sys: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
-  } catch {
-    return undefined;
-  }
-}
-
-function procCpuMs(pid: number): number | undefined {
-  const cpu = procCpu(pid);
-  return cpu && cpu.user + cpu.sys;
-}
-
 function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
@@ -280,23 +143,16 @@ interface SendView {
   rate: number | null;
 }
 
-async function runBaseline(mode: RawJob['mode'], port: number, messageFile: string): Promise<RawResult> {
-  const job: RawJob = { mode, port, n: N, maxConnections: CONCURRENCY, inflight: BASELINE_INFLIGHT, messageFile };
-  const child = forkTs('raw-nodemailer.ts', { FANOUT_RAW_JOB: JSON.stringify(job) });
-  const { result } = await nextMessage<{ result: RawResult }>(child, 'result', Math.max(120_000, N * 20));
-  await stopChild(child);
-  return result;
-}
+const runBaseline = (mode: RawJob['mode'], port: number, messageFile: string): Promise<RawResult> =>
+  runRawNodemailer({ mode, port, n: N, maxConnections: CONCURRENCY, inflight: BASELINE_INFLIGHT, messageFile });
 
 // ---------------------------------------------------------------------------------------------
-const work = mkdtempSync(join(tmpdir(), 'broadsheet-bench-fanout-'));
-workDir = work;
-cleanups.push(() => rmSync(work, { recursive: true, force: true }));
-const dataDir = join(work, 'data');
-mkdirSync(dataDir);
-
-try {
-  const sink = await startSink();
+runBench(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'broadsheet-bench-fanout-'));
+  onCleanup(() => rmSync(work, { recursive: true, force: true }), () => rmSync(work, { recursive: true, force: true }));
+  const dataDir = join(work, 'data');
+  mkdirSync(dataDir);
+  const sink = await startSinkProcess({ captureTo: CAPTURE_TO });
   const serverEnv = {
     ADMIN_API_KEY: KEY,
     LOG_LEVEL: 'warn',
@@ -309,9 +165,7 @@ try {
   // 1. The audience, through the product's import endpoint, on a server process of its own.
   let t = performance.now();
   const importer = await startServer({ env: serverEnv, dataDir });
-  processGroups.add(importer.child.pid!);
-  void importer.exited.then(() => processGroups.delete(importer.child.pid!));
-  cleanups.push(() => void importer.stop('SIGKILL'));
+  stopOnExit(importer, () => importer.stop('SIGKILL'));
   const created = await importSubscribers(importer, N);
   if (created !== N) throw new Error(`import created ${created} subscribers, expected ${N}`);
   await importer.stop();
@@ -324,9 +178,7 @@ try {
     dataDir,
     command: productionServerCommand(),
   });
-  processGroups.add(server.child.pid!);
-  void server.exited.then(() => processGroups.delete(server.child.pid!));
-  cleanups.push(async () => void (await server.stop('SIGTERM', 15_000)));
+  stopOnExit(server, () => server.stop('SIGTERM', 15_000));
   const nodePid = await serverNodePid(server.child.pid!);
   note(`measuring server process ${nodePid}: ${cmdline(nodePid)}`);
   const markdown = essay(BODY_BYTES);
@@ -372,7 +224,7 @@ try {
   const peakRss = procStatus(nodePid, 'VmHWM');
   const rssAtDone = procStatus(nodePid, 'VmRSS');
   const cpu1 = { server: procCpuMs(nodePid), serverSplit: procCpu(nodePid), sink: procCpuMs(sink.pid), machine: machineCpuMs() };
-  const sinkStats = await sink.waitFor(N);
+  const sinkStats = await sink.waitFor(N, 10_000);
 
   const sendSeconds = (Date.parse(send.finished_at!) - Date.parse(send.started_at!)) / 1000;
   const wallSeconds = (Math.max(Date.parse(send.finished_at!), publishStart) - publishStart) / 1000;
@@ -436,10 +288,10 @@ try {
   await server.stop('SIGTERM', 15_000);
 
   // 5. Baseline: plain pooled nodemailer, same sink, same connections, same mail.
-  if (!BASELINE) process.exit(await cleanup().then(() => 0));
+  if (!BASELINE) return;
   await sink.reset();
   const raw = await runBaseline('compose', sink.port, messageFile);
-  const rawSink = await sink.waitFor(N);
+  const rawSink = await sink.waitFor(N, 10_000);
   console.log(
     JSON.stringify({
       bench: 'fanout-baseline',
@@ -463,7 +315,7 @@ try {
   if (PREBUILT) {
     await sink.reset();
     prebuilt = await runBaseline('prebuilt', sink.port, messageFile);
-    const prebuiltSink = await sink.waitFor(N);
+    const prebuiltSink = await sink.waitFor(N, 10_000);
     console.log(
       JSON.stringify({
         bench: 'fanout-baseline-prebuilt',
@@ -491,6 +343,4 @@ try {
       target_met: ratio >= 0.8 && product.target_met,
     }),
   );
-} finally {
-  await cleanup();
-}
+});

@@ -10,13 +10,19 @@ export function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | un
   }
 }
 
-/** User plus system CPU time (ms) used so far by one process. */
-export function procCpuMs(pid: number): number | undefined {
+/** User and system CPU time (ms) used so far by one process. */
+export function procCpu(pid: number): { user: number; sys: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
   } catch {
     return undefined;
   }
+}
+
+/** User plus system CPU time (ms) used so far by one process. */
+export function procCpuMs(pid: number): number | undefined {
+  const cpu = procCpu(pid);
+  return cpu && cpu.user + cpu.sys;
 }
