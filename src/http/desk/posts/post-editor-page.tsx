@@ -3,7 +3,7 @@ import type { Post } from '../../../posts/post.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
 import type { PostFormValues } from './post-form.js';
-import { formatUtc, TIME_ZONE_NOTE, toLocalInput } from './utc-time.js';
+import { formatUtc, TIME_ZONE_NOTE, toLocalInput } from '../utc-time.js';
 
 export interface PostEditorProps {
   editor: DeskEditor;

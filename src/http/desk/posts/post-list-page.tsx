@@ -2,7 +2,7 @@ import { POST_STATUSES, type PostStatus } from '../../../db/database.js';
 import type { PostListItem } from '../../../posts/post.js';
 import type { DeskEditor } from '../desk-env.js';
 import { DeskPage } from '../desk-layout.js';
-import { formatUtc } from './utc-time.js';
+import { formatUtc } from '../utc-time.js';
 
 const STATUS_LABEL: Record<PostStatus, string> = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' };
 

@@ -1,5 +1,5 @@
 import type { Post } from '../../../posts/post.js';
-import { formatUtc } from './utc-time.js';
+import { formatUtc } from '../utc-time.js';
 
 /**
  * What `?done=` after a redirect says. Fixed messages, filled only from stored values (the post,

@@ -23,7 +23,7 @@ import { PostListPage } from './post-list-page.js';
 import { postNotice } from './post-notices.js';
 import { PublishConfirmPage } from './publish-confirm-page.js';
 import { previewResponse } from './preview-policy.js';
-import { fromLocalInput } from './utc-time.js';
+import { fromLocalInput } from '../utc-time.js';
 
 export const POSTS_PAGE_SIZE = 20;
 

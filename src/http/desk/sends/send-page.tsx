@@ -4,7 +4,7 @@ import type { SendSummary } from '../../../sending/send-summary.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
 import { SendStatusBadge } from './send-status.js';
-import { SendTime } from './send-time.js';
+import { UtcTime } from '../utc-time.js';
 import { TableRegion } from './table-region.js';
 
 export interface SendPageProps {
@@ -111,19 +111,19 @@ export function SendPage(props: SendPageProps) {
           <div>
             <dt>Created</dt>
             <dd>
-              <SendTime at={send.created_at} />
+              <UtcTime at={send.created_at} />
             </dd>
           </div>
           <div>
             <dt>Started</dt>
             <dd>
-              <SendTime at={send.started_at} />
+              <UtcTime at={send.started_at} />
             </dd>
           </div>
           <div>
             <dt>Finished</dt>
             <dd>
-              <SendTime at={send.finished_at} />
+              <UtcTime at={send.finished_at} />
             </dd>
           </div>
           <div>

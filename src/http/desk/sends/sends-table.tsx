@@ -1,6 +1,6 @@
 import type { SendSummary } from '../../../sending/send-summary.js';
 import { SendStatusBadge } from './send-status.js';
-import { SendTime } from './send-time.js';
+import { UtcTime } from '../utc-time.js';
 import { TableRegion } from './table-region.js';
 
 /** Sends with their counts, each linking to its page: the dashboard's latest and the full list. */
@@ -41,10 +41,10 @@ export function SendsTable(props: { caption: string; sends: SendSummary[]; bounc
               <td>{s.unknown}</td>
               <td>{s.pending}</td>
               <td>
-                <SendTime at={s.started_at} />
+                <UtcTime at={s.started_at} />
               </td>
               <td>
-                <SendTime at={s.finished_at} />
+                <UtcTime at={s.finished_at} />
               </td>
             </tr>
           ))}

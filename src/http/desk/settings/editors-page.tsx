@@ -4,7 +4,7 @@ import { CsrfField, DeskPage } from '../desk-layout.js';
 import { SettingsNav } from './settings-nav.js';
 import type { SignedIn } from './signed-in.js';
 import { TextField } from './text-field.js';
-import { UtcTime } from './utc-time.js';
+import { UtcTime } from '../utc-time.js';
 
 /** What the page says about the invitation just made or refused. */
 export type InviteOutcome =
@@ -91,12 +91,12 @@ export function EditorsPage(props: SignedIn & { editors: Editor[]; outcome?: Inv
                 <td>{e.role}</td>
                 <td>{e.has_password ? 'set' : <span class="muted">not yet</span>}</td>
                 <td>
-                  <UtcTime iso={e.created_at} />
+                  <UtcTime at={e.created_at} />
                 </td>
                 <td>
                   {e.disabled_at ? (
                     <span class="badge error">
-                      disabled <UtcTime iso={e.disabled_at} />
+                      disabled <UtcTime at={e.disabled_at} />
                     </span>
                   ) : (
                     <span class="badge ok">active</span>

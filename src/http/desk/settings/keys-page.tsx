@@ -3,7 +3,7 @@ import { CsrfField, DeskPage } from '../desk-layout.js';
 import { SettingsNav } from './settings-nav.js';
 import type { SignedIn } from './signed-in.js';
 import { TextField } from './text-field.js';
-import { UtcTime } from './utc-time.js';
+import { UtcTime } from '../utc-time.js';
 
 /**
  * The admin API keys: the list (never a key itself, which is not stored), the form to create
@@ -70,13 +70,13 @@ export function KeysPage(props: SignedIn & {
                     <code>{`${k.prefix}…`}</code>
                   </td>
                   <td>
-                    <UtcTime iso={k.created_at} />
+                    <UtcTime at={k.created_at} />
                   </td>
-                  <td>{k.last_used_at ? <UtcTime iso={k.last_used_at} /> : <span class="muted">never</span>}</td>
+                  <td>{k.last_used_at ? <UtcTime at={k.last_used_at} /> : <span class="muted">never</span>}</td>
                   <td>
                     {k.revoked_at ? (
                       <span class="badge error">
-                        revoked <UtcTime iso={k.revoked_at} />
+                        revoked <UtcTime at={k.revoked_at} />
                       </span>
                     ) : (
                       <span class="badge ok">active</span>

@@ -1,7 +1,7 @@
 import type { ApiKeyInfo } from '../../../keys/api-keys.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
 import type { SignedIn } from './signed-in.js';
-import { UtcTime } from './utc-time.js';
+import { UtcTime } from '../utc-time.js';
 
 /** The confirmation step before a revoke, which cannot be undone: a GET, so a link never revokes. */
 export function RevokeKeyPage(props: SignedIn & { apiKey: ApiKeyInfo }) {
@@ -14,7 +14,7 @@ export function RevokeKeyPage(props: SignedIn & { apiKey: ApiKeyInfo }) {
           Revoke the key “{k.name}” (starting <code>{k.prefix}</code>)? Anything that uses it is refused by the API from then on. This cannot be undone.
         </p>
         <p class="muted">
-          Created <UtcTime iso={k.created_at} />; last used {k.last_used_at ? <UtcTime iso={k.last_used_at} /> : 'never'}.
+          Created <UtcTime at={k.created_at} />; last used {k.last_used_at ? <UtcTime at={k.last_used_at} /> : 'never'}.
         </p>
         <div class="actions">
           <button class="danger">Revoke key</button>

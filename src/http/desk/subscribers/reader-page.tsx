@@ -2,6 +2,7 @@ import { SUBSCRIBER_MAIL_LIMIT, type SentNotice, type SentPost } from '../../../
 import type { SubscriberDetail } from '../../../subscribers/get-subscriber.js';
 import type { DeskEditor } from '../desk-env.js';
 import { CsrfField, DeskPage } from '../desk-layout.js';
+import { UtcTime } from '../utc-time.js';
 import { DoneNotice, ErrorNotice } from './notices.js';
 
 /** What the edit form shows: the reader's values, or the editor's after a refused save. */
@@ -24,7 +25,6 @@ export interface ReaderPageProps {
   done?: string | undefined;
 }
 
-const When = (props: { at: string | null }) => (props.at ? <time datetime={props.at}>{props.at.replace('T', ' ').slice(0, 19)} UTC</time> : <span class="muted">—</span>);
 const Maybe = (props: { value: string | null }) => (props.value ? <>{props.value}</> : <span class="muted">—</span>);
 const attributeText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 /** One table for every kind of mail a reader was sent: what it was, its outcome, when, why not. */
@@ -50,7 +50,7 @@ function MailTable<Row extends { status: string; sent_at: string | null; last_er
                 <span class="badge">{row.status}</span>
               </td>
               <td>
-                <When at={row.sent_at} />
+                <UtcTime at={row.sent_at} />
               </td>
               <td>
                 <Maybe value={row.last_error} />
@@ -91,7 +91,7 @@ export function ReaderPage(props: ReaderPageProps) {
         <dd>{s.consent.basis === 'editor' ? 'editor (the editor vouches for consent)' : 'double opt-in (the reader confirmed by mail)'}</dd>
         <dt>Consent given</dt>
         <dd>
-          <When at={s.consent.at} />
+          <UtcTime at={s.consent.at} />
         </dd>
         <dt>Consent IP</dt>
         <dd>
@@ -103,7 +103,7 @@ export function ReaderPage(props: ReaderPageProps) {
         </dd>
         <dt>Confirmed</dt>
         <dd>
-          <When at={s.confirmed_at} />
+          <UtcTime at={s.confirmed_at} />
         </dd>
         <dt>Confirmation IP</dt>
         <dd>
@@ -111,11 +111,11 @@ export function ReaderPage(props: ReaderPageProps) {
         </dd>
         <dt>Added</dt>
         <dd>
-          <When at={s.created_at} />
+          <UtcTime at={s.created_at} />
         </dd>
         <dt>Unsubscribed</dt>
         <dd>
-          <When at={s.unsubscribed_at} />
+          <UtcTime at={s.unsubscribed_at} />
         </dd>
         <dt>Bounces</dt>
         <dd>

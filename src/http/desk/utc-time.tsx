@@ -8,6 +8,9 @@ export const TIME_ZONE_NOTE = 'Times are in UTC (Coordinated Universal Time).';
 /** "2026-11-24 09:00 UTC" */
 export const formatUtc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
+/** A stored instant as editors read it, machine-readable in `datetime`; a dash when there is none. */
+export const UtcTime = (props: { at: string | null }) => (props.at ? <time datetime={props.at}>{formatUtc(props.at)}</time> : <span class="muted">—</span>);
+
 /** The value of a datetime-local field showing `iso` in UTC. */
 export const toLocalInput = (iso: string) => iso.slice(0, 16);
 
