@@ -1,4 +1,5 @@
 import type { D1Like } from '../db/d1-dialect.js';
+import type { AssetFetcher } from '../http/docs-assets-fetcher.js';
 
 /** What the Queue binding offers a producer (the subset we use). */
 export interface QueueProducer<T> {
@@ -10,11 +11,6 @@ export interface WorkMessage {
   kind: 'work';
 }
 
-/** A static-assets or service binding. */
-export interface FetcherBinding {
-  fetch(request: Request): Promise<Response>;
-}
-
 /**
  * The Worker's bindings, as wrangler.toml declares them. Vars and secrets (PUBLIC_URL, SECRET,
  * SMTP_URL, …) arrive as string properties under the same names as Node's environment.
@@ -22,7 +18,7 @@ export interface FetcherBinding {
 export interface WorkerBindings {
   DB: D1Like;
   DELIVERY_QUEUE: QueueProducer<WorkMessage>;
-  ASSETS?: FetcherBinding;
+  ASSETS?: AssetFetcher;
   [name: string]: unknown;
 }
 

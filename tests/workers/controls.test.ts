@@ -4,8 +4,7 @@ import worker from '../../src/worker.js';
 import type { WorkerBindings, WorkMessage } from '../../src/workers/bindings.js';
 import { resetD1, testEnv } from './d1-reset.js';
 import { ADMIN, BASE, seedReaders, type SendView } from './fixtures.js';
-import { sink } from './sink.js';
-import { countBy, window } from './window.js';
+import { sink, countBy } from './sink.js';
 
 /**
  * The project's bindings with two changes, so that the test decides when mail goes out: the
@@ -65,7 +64,7 @@ async function passInterruptedBy<T>(sendId: number, during: () => Promise<T>): P
 
 /** Each reader's copies in the sink: every one must be 1. */
 async function copiesPerReader(): Promise<Map<string, number>> {
-  return countBy(await window.recipients());
+  return countBy(await sink.recipients());
 }
 
 describe('pausing, resuming and cancelling a send on Workers', () => {
@@ -86,12 +85,12 @@ describe('pausing, resuming and cancelling a send on Workers', () => {
     expect(sentAtPause).toBeGreaterThan(0);
     expect(sentAtPause).toBeLessThan(2000);
     expect(await ledger(sendId)).toEqual({ sent: sentAtPause, pending: 2000 - sentAtPause });
-    expect(await window.recipients()).toHaveLength(sentAtPause);
+    expect(await sink.recipients()).toHaveLength(sentAtPause);
 
     // Two more passes while paused: nothing goes out, nothing changes.
     for (let i = 0; i < 2; i++) {
       await pass();
-      expect(await window.recipients()).toHaveLength(sentAtPause);
+      expect(await sink.recipients()).toHaveLength(sentAtPause);
       expect(await ledger(sendId)).toEqual({ sent: sentAtPause, pending: 2000 - sentAtPause });
     }
     expect((await api('POST', `/api/admin/sends/${sendId}/pause`)).status).toBe(409);
@@ -133,7 +132,7 @@ describe('pausing, resuming and cancelling a send on Workers', () => {
 
     for (let i = 0; i < 2; i++) {
       await pass();
-      expect(await window.recipients()).toHaveLength(after.sent);
+      expect(await sink.recipients()).toHaveLength(after.sent);
     }
     expect((await api('GET', `/api/admin/sends/${sendId}`)).body).toMatchObject({ status: 'cancelled', sent: after.sent });
     const copies = await copiesPerReader();
@@ -149,7 +148,7 @@ describe('pausing, resuming and cancelling a send on Workers', () => {
     expect((await api('POST', `/api/admin/sends/${sendId}/pause`)).body.status).toBe('paused');
     await pass();
     await pass();
-    expect(await window.recipients()).toEqual([]);
+    expect(await sink.recipients()).toEqual([]);
     expect(await ledger(sendId)).toEqual({ pending: 50 });
     expect((await api('POST', `/api/admin/sends/${sendId}/resume`)).body.status).toBe('sending');
     await pass();

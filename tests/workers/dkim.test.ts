@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetD1 } from './d1-reset.js';
 import { ADMIN, BASE, createPost, seedReaders, waitForSend } from './fixtures.js';
 import { sink } from './sink.js';
-import { window } from './window.js';
 
 beforeEach(async () => {
   await resetD1();
@@ -20,7 +19,7 @@ describe('DKIM in workerd (signed with WebCrypto, judged by mailauth on the Node
     expect(await waitForSend(send.id)).toMatchObject({ status: 'done', sent: 3 });
     await sink.waitFor((m) => m.length === 3);
 
-    const verdicts = await window.dkim();
+    const verdicts = await sink.dkim();
     expect(verdicts).toHaveLength(3);
     for (const verdict of verdicts) {
       expect(verdict.results.map((r) => r.result), JSON.stringify(verdict)).toEqual(['pass']);
@@ -40,7 +39,7 @@ describe('DKIM in workerd (signed with WebCrypto, judged by mailauth on the Node
     expect(res.status).toBe(202);
     const [confirmation] = await sink.waitFor((m) => m.length > 0);
     expect(confirmation!.subject).toMatch(/confirm/i);
-    const [verdict] = await window.dkim('confirm.me@example.org');
+    const [verdict] = await sink.dkim('confirm.me@example.org');
     expect(verdict!.results.map((r) => r.result), JSON.stringify(verdict)).toEqual(['pass']);
     expect(verdict!.signedFields!.filter((f) => f === 'from')).toHaveLength(2);
   });

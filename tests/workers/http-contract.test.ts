@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetD1, testEnv } from './d1-reset.js';
 import { ADMIN, BASE, createPost } from './fixtures.js';
 import { sink } from './sink.js';
-import { window } from './window.js';
 
 beforeEach(async () => {
   await resetD1();
@@ -35,7 +34,7 @@ describe('the HTTP contract on the Worker', () => {
     const urls = [...(await page.text()).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(urls).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/docs.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/docs.js']);
 
-    const installed = await window.swaggerUi();
+    const installed = await sink.swaggerUi();
     const types = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' } as const;
     for (const [name, type] of Object.entries(types) as [keyof typeof types, string][]) {
       const res = await get(`/docs/assets/${name}`);

@@ -2,8 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetD1, testEnv } from './d1-reset.js';
 import { ADMIN, BASE, createPost, seedReaders, waitForSend } from './fixtures.js';
-import { sink } from './sink.js';
-import { countBy, window } from './window.js';
+import { sink, countBy } from './sink.js';
 
 beforeEach(async () => {
   await resetD1();
@@ -71,7 +70,7 @@ describe('D1 limits, end to end', () => {
 
       expect(await waitForSend(send.id, 240_000)).toMatchObject({ status: 'done', total: 5000, sent: 5000, failed: 0, skipped: 0 });
       console.info(`5,000-reader send done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      const recipients = await window.waitForRecipients((r) => r.length >= 5000);
+      const recipients = await sink.waitForRecipients((r) => r.length >= 5000);
       expect(recipients).toHaveLength(5000);
       const copies = countBy(recipients);
       expect(copies.size).toBe(5000);

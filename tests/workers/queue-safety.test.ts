@@ -4,7 +4,7 @@ import worker from '../../src/worker.js';
 import type { WorkerBindings, WorkMessage } from '../../src/workers/bindings.js';
 import { resetD1, testEnv } from './d1-reset.js';
 import { ADMIN, BASE, createPost, seedReaders, waitForSend } from './fixtures.js';
-import { sink } from './sink.js';
+import { sink, countBy } from './sink.js';
 
 const env = testEnv as unknown as WorkerBindings;
 
@@ -25,12 +25,6 @@ function batchOf(count: number) {
     },
     acked: () => acked,
   };
-}
-
-function countBy(recipients: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of recipients) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return counts;
 }
 
 describe('the queue consumer and the cron trigger', () => {
