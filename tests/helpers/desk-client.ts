@@ -1,6 +1,4 @@
-// The app first: zod schemas built before @hono/zod-openapi has loaded lack `.openapi()`.
 import type { TestContext } from './test-app.js';
-import './test-app.js';
 import { deskBrowser, editorWithPassword, PASSWORD } from './desk-browser.js';
 
 export interface DeskClient {
