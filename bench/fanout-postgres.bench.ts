@@ -34,6 +34,7 @@ import { procCpuMs, procStatusMb } from './helpers/proc.js';
 import { openProduct, productEnv, type Product } from './helpers/product.js';
 import { READER_PATTERN, seedReaders } from './helpers/seed.js';
 import { startSinkProcess, type Sink } from './helpers/sink-client.js';
+import type { SendSummary as SendView } from '../src/sending/send-summary.js';
 
 const N = Number(process.env.FANOUT_PG_N ?? 10_000);
 const WORKER_COUNTS = (process.env.FANOUT_PG_WORKERS ?? '1,2,3').split(',').map(Number);
@@ -46,14 +47,6 @@ const CAPTURE_TO = 'editor@bench.example.com';
 const note = noteFor('fanout-postgres');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface SendView {
-  id: number;
-  status: string;
-  total: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-}
 
 async function newPost(product: Product, title: string): Promise<number> {
   const post = await product.api<{ id: number }>('POST', '/api/admin/posts', { title, body: essay(BODY_BYTES) });

@@ -32,6 +32,7 @@ import { note as noteFor, onCleanup, runBench } from './helpers/lifecycle.js';
 import { procCpu, procCpuMs, procStatusMb as procStatus } from './helpers/proc.js';
 import { startSinkProcess } from './helpers/sink-client.js';
 import type { RawJob, RawResult } from './raw-nodemailer.js';
+import type { SendSummary as SendView } from '../src/sending/send-summary.js';
 
 const N = Number(process.env.FANOUT_N ?? 100_000);
 const CONCURRENCY = Number(process.env.FANOUT_CONCURRENCY ?? 8);
@@ -130,18 +131,6 @@ async function importSubscribers(server: ServerProcess, n: number): Promise<numb
   return body.created ?? -1;
 }
 
-interface SendView {
-  id: number;
-  status: string;
-  total: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  pending: number;
-  started_at: string | null;
-  finished_at: string | null;
-  rate: number | null;
-}
 
 const runBaseline = (mode: RawJob['mode'], port: number, messageFile: string): Promise<RawResult> =>
   runRawNodemailer({ mode, port, n: N, maxConnections: CONCURRENCY, inflight: BASELINE_INFLIGHT, messageFile });

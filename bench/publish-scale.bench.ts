@@ -28,6 +28,7 @@ import { procStatusMb } from './helpers/proc.js';
 import { openProduct, productEnv } from './helpers/product.js';
 import { seedReaders } from './helpers/seed.js';
 import { startSinkProcess, type Sink } from './helpers/sink-client.js';
+import type { SendSummary as SendView } from '../src/sending/send-summary.js';
 
 const NS = (process.env.PUBLISH_SCALE_NS ?? '100000,1000000').split(',').map(Number).sort((a, b) => a - b);
 const DBS = (process.env.PUBLISH_SCALE_DBS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
@@ -40,12 +41,6 @@ const note = noteFor('publish-scale');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-interface SendView {
-  id: number;
-  status: string;
-  total: number;
-  sent: number;
-}
 
 async function measure(kind: 'sqlite' | 'postgres', sink: Sink, work: string) {
   const dataDir = join(work, kind);

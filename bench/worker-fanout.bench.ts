@@ -26,6 +26,7 @@ import { note as noteFor, onCleanup, runBench } from './helpers/lifecycle.js';
 import { productEnv } from './helpers/product.js';
 import { READER_PATTERN, seedReaders } from './helpers/seed.js';
 import { startSinkProcess } from './helpers/sink-client.js';
+import type { SendSummary as SendView } from '../src/sending/send-summary.js';
 
 const N = Number(process.env.BENCH_READERS ?? 5_000);
 const BODY_BYTES = Number(process.env.FANOUT_BODY_BYTES ?? 21_000);
@@ -39,16 +40,6 @@ const note = noteFor('worker-fanout');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-interface SendView {
-  id: number;
-  status: string;
-  total: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  started_at: string | null;
-  finished_at: string | null;
-}
 
 runBench(async () => {
   const work = mkdtempSync(join(tmpdir(), 'broadsheet-bench-worker-fanout-'));

@@ -22,6 +22,7 @@ import { startLocalWorker, workerVars, type LocalWorker } from './helpers/local-
 import { note as noteFor, onCleanup, runBench } from './helpers/lifecycle.js';
 import { openProduct, productEnv } from './helpers/product.js';
 import { seedReaders } from './helpers/seed.js';
+import type { SendSummary as SendView } from '../src/sending/send-summary.js';
 
 const N = Number(process.env.BENCH_READERS ?? 100_000);
 const BODY_BYTES = Number(process.env.FANOUT_BODY_BYTES ?? 21_000);
@@ -31,10 +32,6 @@ const NO_SMTP = 'smtp://127.0.0.1:9';
 const note = noteFor('worker-publish');
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-interface SendView {
-  id: number;
-  total: number;
-}
 
 type Publish = { ok: true; ms: number; send: SendView } | { ok: false; ms: number; error: string };
 

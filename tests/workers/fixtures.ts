@@ -1,5 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { testEnv } from './d1-reset.js';
+import type { SendSummary } from '../../src/sending/send-summary.js';
 
 export const BASE = 'https://news.example.com';
 export const ADMIN = { authorization: `Bearer ${testEnv.ADMIN_API_KEY as string}`, 'content-type': 'application/json' };
@@ -25,14 +26,8 @@ export async function createPost(title: string): Promise<number> {
   return ((await res.json()) as { id: number }).id;
 }
 
-export interface SendView {
-  id: number;
-  status: string;
-  total: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-}
+/** The admin API's view of a send. */
+export type SendView = SendSummary;
 
 export async function getSend(id: number): Promise<SendView> {
   return (await (await SELF.fetch(`${BASE}/api/admin/sends/${id}`, { headers: ADMIN })).json()) as SendView;
