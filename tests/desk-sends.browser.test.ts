@@ -1,10 +1,8 @@
-import { serve } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/chromium.js';
-import { deskClient } from './helpers/desk-client.js';
+import { serveSignedInDesk, type DeskServer } from './helpers/desk-server.js';
 import { adminApi, ADMIN_ENV } from './helpers/posts-fixtures.js';
 import { publishWithSend, seedActiveReaders } from './helpers/sending-fixtures.js';
 import { createTestContext, type TestContext } from './helpers/test-app.js';
@@ -13,34 +11,20 @@ const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.
 
 let browser: Browser;
 let t: TestContext | undefined;
-let server: ReturnType<typeof serve> | undefined;
+let server: DeskServer | undefined;
 beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   await t?.close();
   server = t = undefined;
 });
 
-/** The desk as the signed-in owner, over HTTP for the browser. */
 async function serveDesk(context: TestContext): Promise<string> {
-  const desk = await deskClient(context);
-  return new Promise((resolve) => {
-    server = serve(
-      {
-        fetch: async (req) => {
-          const body = req.method === 'GET' ? undefined : await req.text();
-          // The whole URL: the desk checks a form's Origin against the address it was sent to.
-          return desk.request(req.url, { method: req.method, headers: req.headers, ...(body === undefined ? {} : { body }) });
-        },
-        port: 0,
-        hostname: '127.0.0.1',
-      },
-      (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`),
-    );
-  });
+  server = await serveSignedInDesk(context);
+  return server.base;
 }
 
 /** A page that records script errors and CSP violations (Chromium logs both as console errors). */

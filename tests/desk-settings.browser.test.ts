@@ -1,14 +1,11 @@
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESK_POLICY, deskSecurity } from '../src/http/desk/desk-security.js';
+import { DESK_POLICY } from '../src/http/desk/desk-security.js';
 // The app first: see desk-settings.test.ts.
 import { createTestContext, type TestContext } from './helpers/test-app.js';
 import { launchChromium } from './helpers/chromium.js';
-import { deskClient } from './helpers/desk-client.js';
+import { serveSignedInDesk, type DeskServer } from './helpers/desk-server.js';
 import { adminApi, ADMIN_ENV } from './helpers/posts-fixtures.js';
 
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
@@ -16,26 +13,17 @@ const PHONE = { viewport: { width: 375, height: 740 } };
 
 let browser: Browser;
 let t: TestContext;
-let server: ReturnType<typeof serve>;
+let server: DeskServer | undefined;
 let base: string;
 
 beforeAll(async () => {
   [browser, t] = await Promise.all([launchChromium(), createTestContext({ env: ADMIN_ENV })]);
-  const desk = await deskClient(t);
-  // The desk's own headers (its CSP above all) around the signed-in client, as in production.
-  const app = new Hono();
-  app.use(deskSecurity());
-  app.all('*', async (c) => desk.request(c.req.url, { method: c.req.method, headers: c.req.raw.headers, body: c.req.method === 'GET' ? undefined : await c.req.text() }));
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-  });
+  server = await serveSignedInDesk(t);
+  base = server.base;
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await t?.close();
 });
 

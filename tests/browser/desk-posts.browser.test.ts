@@ -1,12 +1,8 @@
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deskSecurity } from '../../src/http/desk/desk-security.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { deskClient } from '../helpers/desk-client.js';
+import { serveSignedInDesk, type DeskServer } from '../helpers/desk-server.js';
 import { ADMIN_ENV, adminApi } from '../helpers/posts-fixtures.js';
 import { addSubscriber } from '../helpers/subscriber-fixtures.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
@@ -15,33 +11,21 @@ const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', impo
 
 let browser: Browser;
 let t: TestContext;
-let server: ReturnType<typeof serve>;
+let server: DeskServer | undefined;
 let base: string;
 let postId: number;
 
 beforeAll(async () => {
   [browser, t] = await Promise.all([launchChromium(), createTestContext({ env: ADMIN_ENV })]);
-  const desk = await deskClient(t);
-  // The signed-in desk behind the desk's own security headers, as the browser will get it.
-  const app = new Hono();
-  app.use('*', deskSecurity());
-  app.all('*', async (c) => {
-    const { method, headers } = c.req.raw;
-    return desk.request(c.req.url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body: await c.req.arrayBuffer() }) });
-  });
   await addSubscriber(t.app, 'reader@example.com');
   const created = await adminApi(t.app, 'POST', '/api/admin/posts', { title: 'A day at the quay', excerpt: 'Boats', body: '# Harbour\n\nThe tide was [early](https://example.org).' });
   postId = created.body.id;
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-  });
+  server = await serveSignedInDesk(t);
+  base = server.base;
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await t?.close();
 });
 
